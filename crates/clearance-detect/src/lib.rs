@@ -1,0 +1,1 @@
+//! Detectors of sensitive passages (markings, coordinates, units, IDs, watchlist terms).

@@ -1,0 +1,1 @@
+//! Scan pipeline: format sniffing, isolated worker processes, extraction then detection.

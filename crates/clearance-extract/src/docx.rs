@@ -1,0 +1,1 @@
+//! docx extraction (being written).

@@ -1,0 +1,1 @@
+//! pdf extraction (being written).

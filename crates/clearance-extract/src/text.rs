@@ -1,0 +1,1 @@
+//! text extraction (being written).

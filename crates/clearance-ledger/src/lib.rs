@@ -1,0 +1,1 @@
+//! Tamper-evident SQLite sign-off ledger: accounts, reviews, dispositions, approvals.
