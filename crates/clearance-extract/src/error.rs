@@ -47,21 +47,31 @@ pub enum ExtractError {
 impl ExtractError {
     /// Shorthand for [`ExtractError::Corrupt`].
     pub fn corrupt(format: &str, detail: impl std::fmt::Display) -> Self {
-        ExtractError::Corrupt { format: format.to_string(), detail: detail.to_string() }
+        ExtractError::Corrupt {
+            format: format.to_string(),
+            detail: detail.to_string(),
+        }
     }
 
     /// Shorthand for [`ExtractError::Unsupported`].
     pub fn unsupported(format: &str, detail: impl std::fmt::Display) -> Self {
-        ExtractError::Unsupported { format: format.to_string(), detail: detail.to_string() }
+        ExtractError::Unsupported {
+            format: format.to_string(),
+            detail: detail.to_string(),
+        }
     }
 
     /// Shorthand for [`ExtractError::TooLarge`].
     pub fn too_large(detail: impl std::fmt::Display) -> Self {
-        ExtractError::TooLarge { detail: detail.to_string() }
+        ExtractError::TooLarge {
+            detail: detail.to_string(),
+        }
     }
 
     /// Shorthand for [`ExtractError::Encrypted`].
     pub fn encrypted(detail: impl std::fmt::Display) -> Self {
-        ExtractError::Encrypted { detail: detail.to_string() }
+        ExtractError::Encrypted {
+            detail: detail.to_string(),
+        }
     }
 }

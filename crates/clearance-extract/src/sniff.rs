@@ -42,7 +42,10 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
         Some("gif")
     } else if bytes.len() >= 12
         && &bytes[4..8] == b"ftyp"
-        && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"avif")
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"avif"
+        )
     {
         Some("heif")
     } else {
@@ -95,7 +98,11 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), Some(Format::Pdf));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some(Format::Image));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(Format::Image));
-        assert_eq!(sniff(b"PK\x03\x04 junk"), None, "a zip without word/ is not a docx");
+        assert_eq!(
+            sniff(b"PK\x03\x04 junk"),
+            None,
+            "a zip without word/ is not a docx"
+        );
         assert_eq!(sniff(b""), None);
     }
 
@@ -103,7 +110,13 @@ mod tests {
     fn explains_encrypted_office_files() {
         let mut b = OLE_MAGIC.to_vec();
         b.extend(utf16le("EncryptedPackage"));
-        assert!(matches!(explain_unknown(&b), ExtractError::Encrypted { .. }));
-        assert!(matches!(explain_unknown(b""), ExtractError::UnknownFormat { .. }));
+        assert!(matches!(
+            explain_unknown(&b),
+            ExtractError::Encrypted { .. }
+        ));
+        assert!(matches!(
+            explain_unknown(b""),
+            ExtractError::UnknownFormat { .. }
+        ));
     }
 }

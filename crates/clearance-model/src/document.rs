@@ -118,7 +118,12 @@ impl From<Rect> for [f32; 4] {
 impl Rect {
     /// A box from two corners in any order.
     pub fn new(xa: f32, ya: f32, xb: f32, yb: f32) -> Self {
-        Rect { x0: xa.min(xb), y0: ya.min(yb), x1: xa.max(xb), y1: ya.max(yb) }
+        Rect {
+            x0: xa.min(xb),
+            y0: ya.min(yb),
+            x1: xa.max(xb),
+            y1: ya.max(yb),
+        }
     }
 
     /// True for the "position unknown" box (and for degenerate, non-finite boxes).
@@ -145,17 +150,20 @@ impl Rect {
 
     /// The smallest box holding every known box of `rects`; `None` if none is known.
     pub fn union<'a>(rects: impl IntoIterator<Item = &'a Rect>) -> Option<Rect> {
-        rects.into_iter().filter(|r| !r.is_unknown()).fold(None, |acc, r| {
-            Some(match acc {
-                None => *r,
-                Some(a) => Rect {
-                    x0: a.x0.min(r.x0),
-                    y0: a.y0.min(r.y0),
-                    x1: a.x1.max(r.x1),
-                    y1: a.y1.max(r.y1),
-                },
+        rects
+            .into_iter()
+            .filter(|r| !r.is_unknown())
+            .fold(None, |acc, r| {
+                Some(match acc {
+                    None => *r,
+                    Some(a) => Rect {
+                        x0: a.x0.min(r.x0),
+                        y0: a.y0.min(r.y0),
+                        x1: a.x1.max(r.x1),
+                        y1: a.y1.max(r.y1),
+                    },
+                })
             })
-        })
     }
 }
 
@@ -187,7 +195,11 @@ pub struct Segment {
 impl Segment {
     /// A segment without positions.
     pub fn new(source: Source, text: impl Into<String>) -> Self {
-        Segment { text: text.into(), source, ..Segment::default() }
+        Segment {
+            text: text.into(),
+            source,
+            ..Segment::default()
+        }
     }
 
     /// Sets the container part.
@@ -354,7 +366,11 @@ mod tests {
         let start = "a".len();
         let end = "a机密".len();
         assert_eq!(s.bbox_of(start, end), Some(Rect::new(1.0, 0.0, 3.0, 1.0)));
-        assert_eq!(s.bbox_of(2, 3), None, "a byte offset inside a char is refused, not a panic");
+        assert_eq!(
+            s.bbox_of(2, 3),
+            None,
+            "a byte offset inside a char is refused, not a panic"
+        );
         assert_eq!(s.bbox_of(0, 99), None);
     }
 
@@ -369,7 +385,13 @@ mod tests {
             Rect::new(1.0, 0.0, 2.0, 1.0),
         ];
         let lines = s.line_boxes_of(1, 4);
-        assert_eq!(lines, vec![Rect::new(1.0, 10.0, 2.0, 11.0), Rect::new(0.0, 0.0, 1.0, 1.0)]);
+        assert_eq!(
+            lines,
+            vec![
+                Rect::new(1.0, 10.0, 2.0, 11.0),
+                Rect::new(0.0, 0.0, 1.0, 1.0)
+            ]
+        );
     }
 
     #[test]

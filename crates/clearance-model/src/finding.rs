@@ -126,7 +126,11 @@ pub struct Span {
 impl Span {
     /// A span; the two offsets are put in order so the invariant always holds.
     pub fn new(segment: usize, a: usize, b: usize) -> Self {
-        Span { segment, start: a.min(b), end: a.max(b) }
+        Span {
+            segment,
+            start: a.min(b),
+            end: a.max(b),
+        }
     }
 }
 
@@ -202,7 +206,11 @@ mod tests {
     fn category_names_round_trip() {
         for c in Category::ALL {
             let json = serde_json::to_string(&c).unwrap_or_default();
-            assert_eq!(json, format!("\"{}\"", c.as_str()), "serde and as_str must agree");
+            assert_eq!(
+                json,
+                format!("\"{}\"", c.as_str()),
+                "serde and as_str must agree"
+            );
             assert_eq!(Category::parse(c.as_str()), Some(c));
         }
     }

@@ -14,7 +14,7 @@ mod geo;
 mod report;
 
 pub use document::{
-    Format, GpsPoint, ImageInfo, MetaField, PageInfo, Rect, Segment, Source, ExtractedDocument,
+    ExtractedDocument, Format, GpsPoint, ImageInfo, MetaField, PageInfo, Rect, Segment, Source,
 };
 pub use finding::{Category, Finding, Severity, Span};
 pub use geo::{haversine_m, GeoPoint};

@@ -1,0 +1,54 @@
+//! What a scan may do and how much it may cost.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clearance_extract::Limits;
+use serde::{Deserialize, Serialize};
+
+/// Limits of one worker process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerLimits {
+    /// Wall-clock time one document may take before its worker is killed.
+    pub timeout: Duration,
+    /// Address-space cap of a worker process (RLIMIT_AS), in bytes.
+    pub memory_bytes: u64,
+    /// How many workers run at once.
+    pub parallelism: usize,
+}
+
+impl Default for WorkerLimits {
+    fn default() -> Self {
+        WorkerLimits {
+            timeout: Duration::from_secs(30),
+            memory_bytes: 1 << 30,
+            parallelism: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+        }
+    }
+}
+
+/// Options of a scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanOptions {
+    /// The agency's watchlist (TOML), if any.
+    pub rules: Option<PathBuf>,
+    /// Return the extracted content with each report (the app shows it; the CLI does not).
+    pub include_content: bool,
+    /// Worker process limits.
+    pub worker: WorkerLimits,
+    /// Extraction budgets inside the worker.
+    pub extract: Limits,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            rules: None,
+            include_content: false,
+            worker: WorkerLimits::default(),
+            extract: Limits::default(),
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! docx extraction (being written).

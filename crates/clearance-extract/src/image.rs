@@ -1,1 +1,0 @@
-//! image extraction (being written).

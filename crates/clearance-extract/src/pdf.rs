@@ -1,1 +1,0 @@
-//! pdf extraction (being written).

@@ -1,0 +1,254 @@
+//! PDF extraction: page text with a box per char, Info/XMP metadata, embedded images.
+//!
+//! Design decision: pdf-extract is the primary text source and a small interpreter of our own
+//! ([`interp`]) is the fallback, chosen **per page**. pdf-extract's failures are mostly
+//! per-font (a predefined CJK CMap panics, a font without ToUnicode reads as nothing), so one
+//! bad page must not cost the document's other pages their better primary text. Every page
+//! is first vetted ([`primary::vet_page`]) so that pdf-extract never meets what it cannot
+//! survive (form cycles, inflation bombs); the fallback is iterative and capped throughout.
+
+mod cmap;
+mod encoding;
+mod font;
+mod interp;
+mod layout;
+mod meta;
+mod primary;
+mod repair;
+mod streams;
+mod strings;
+mod truetype;
+
+use clearance_model::{ExtractedDocument, Format, PageInfo, Rect, Segment, Source};
+use lopdf::Document;
+
+use crate::{ExtractError, Limits};
+use layout::{Glyph, Quality};
+
+/// Extracts text (one [`Segment`] per page, with one box per char in PDF page space),
+/// metadata, GPS positions and the list of images of a PDF.
+///
+/// Pages whose text cannot be read get a warning (`page N: text could not be extracted
+/// (...)`, `page N: no text layer (scanned image?)`) instead of silently empty text.
+///
+/// # Errors
+/// [`ExtractError::Encrypted`] when the PDF needs a password, [`ExtractError::Corrupt`] when
+/// its structure cannot be parsed.
+pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, ExtractError> {
+    let (doc, repaired) = load(bytes)?;
+    let mut out = ExtractedDocument::new(Format::Pdf);
+    if repaired {
+        out.warnings.push(
+            "cross-reference table is damaged; objects were found by scanning the file".into(),
+        );
+    }
+    let pages = doc.get_pages();
+    out.pages = Some(u32::try_from(pages.len()).unwrap_or(u32::MAX));
+    if pages.len() > limits.max_pages {
+        out.warnings.push(format!(
+            "document has {} pages; only the first {} were read",
+            pages.len(),
+            limits.max_pages
+        ));
+    }
+    let mut chars_left = limits.max_text_chars;
+    for (&number, &page_id) in pages.iter().take(limits.max_pages) {
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            out.warnings
+                .push(format!("page {number}: page object is damaged"));
+            continue;
+        };
+        out.page_info.push(PageInfo {
+            page: number,
+            media_box: media_box(&doc, page),
+        });
+        if chars_left == 0 {
+            continue;
+        }
+        let text = page_text(&doc, bytes, number, page_id, limits, chars_left);
+        out.warnings
+            .extend(text.warning.map(|w| format!("page {number}: {w}")));
+        let (body, boxes) = layout::assemble(&text.glyphs);
+        if body.is_empty() {
+            continue;
+        }
+        let n = body.chars().count();
+        chars_left = chars_left.saturating_sub(n);
+        if chars_left == 0 {
+            out.warnings.push(format!(
+                "text limit of {} characters reached at page {number}; later text was not read",
+                limits.max_text_chars
+            ));
+        }
+        let mut seg = Segment::new(Source::Body, body).with_page(number);
+        seg.boxes = boxes;
+        out.segments.push(seg);
+        meta::page_images(&doc, page, number, limits, &mut out);
+    }
+    // Images of pages without text were skipped above; list them too.
+    for (&number, &page_id) in pages.iter().take(limits.max_pages) {
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            continue;
+        };
+        if !out.segments.iter().any(|s| s.page == Some(number)) {
+            meta::page_images(&doc, page, number, limits, &mut out);
+        }
+        meta::page_comments(&doc, page, number, &mut out);
+    }
+    meta::info_fields(&doc, &mut out);
+    meta::xmp_fields(&doc, limits, &mut out);
+    Ok(out)
+}
+
+/// Parses the file, turning lopdf's failures into the crate's errors; a damaged xref is
+/// rebuilt once (`true` in the result says so).
+fn load(bytes: &[u8]) -> Result<(Document, bool), ExtractError> {
+    let parse = |b: &[u8]| match primary::quietly(|| Document::load_mem(b)) {
+        Ok(Ok(doc)) => Ok(doc),
+        Ok(Err(e)) => Err(load_error(&e)),
+        Err(panic) => Err(ExtractError::corrupt(
+            "pdf",
+            format!("parser failed: {panic}"),
+        )),
+    };
+    let (doc, repaired) = match parse(bytes) {
+        Ok(doc) => (doc, false),
+        Err(ExtractError::Corrupt { detail, .. }) => {
+            match repair::rebuild(bytes).map(|b| parse(&b)) {
+                Some(Ok(doc)) if !doc.get_pages().is_empty() => (doc, true),
+                _ => return Err(ExtractError::corrupt("pdf", detail)),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    if doc.is_encrypted() {
+        return Err(ExtractError::encrypted("PDF needs a password to open"));
+    }
+    Ok((doc, repaired))
+}
+
+fn load_error(e: &lopdf::Error) -> ExtractError {
+    match e {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
+            ExtractError::encrypted("PDF needs a password to open")
+        }
+        lopdf::Error::Unimplemented(what) if what.contains("encrypted") => {
+            ExtractError::encrypted("PDF needs a password to open")
+        }
+        other => ExtractError::corrupt("pdf", format!("cannot parse PDF structure: {other}")),
+    }
+}
+
+/// The page's media box, inherited from the page tree; US Letter when missing or unreadable,
+/// as viewers assume.
+fn media_box(doc: &Document, page: &lopdf::Dictionary) -> Rect {
+    let nums: Vec<f32> = primary::inherited(doc, page, b"MediaBox")
+        .and_then(|o| o.as_array().ok())
+        .map(|a| {
+            a.iter()
+                .filter_map(|o| doc.dereference(o).ok().and_then(|(_, o)| o.as_float().ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    match nums.as_slice() {
+        [x0, y0, x1, y1]
+            if [x0, y0, x1, y1].iter().all(|v| v.is_finite()) && x0 != x1 && y0 != y1 =>
+        {
+            Rect::new(*x0, *y0, *x1, *y1)
+        }
+        _ => Rect::new(0.0, 0.0, 612.0, 792.0),
+    }
+}
+
+/// The glyphs chosen for one page and the warning a reviewer must see, if any.
+struct PageText {
+    glyphs: Vec<Glyph>,
+    warning: Option<String>,
+}
+
+/// Primary first; the fallback when the primary panics, errs, is refused by the vetting, or
+/// reads no usable text. The side with more readable chars wins.
+fn page_text(
+    doc: &Document,
+    file: &[u8],
+    number: u32,
+    page_id: lopdf::ObjectId,
+    limits: &Limits,
+    budget: usize,
+) -> PageText {
+    let primary = match doc.get_dictionary(page_id) {
+        Ok(page) => primary::vet_page(doc, page, limits)
+            .and_then(|()| primary::page_glyphs(doc, number, budget)),
+        Err(_) => Err("page object is damaged".into()),
+    };
+    if let Ok(glyphs) = &primary {
+        if Quality::of(glyphs).usable() {
+            let mut text = PageText {
+                glyphs: primary.unwrap_or_default(),
+                warning: None,
+            };
+            add_annotation_text(doc, page_id, limits, &mut text, budget);
+            return text;
+        }
+    }
+    let scan = interp::scan_page(doc, file, page_id, limits, budget);
+    let primary_glyphs = primary.as_ref().map(Vec::as_slice).unwrap_or_default();
+    let (q_primary, q_scan) = (Quality::of(primary_glyphs), Quality::of(&scan.glyphs));
+    let use_scan = q_scan.good > q_primary.good
+        || (q_scan.good == q_primary.good && q_scan.bad < q_primary.bad);
+    let chosen_quality = if use_scan { q_scan } else { q_primary };
+    let warning = if chosen_quality.good == 0 && chosen_quality.bad == 0 {
+        if scan.text_ops > 0 || !scan.problems.is_empty() {
+            let reason = if scan.problems.is_empty() {
+                "its fonts give no Unicode mapping for the characters drawn".to_string()
+            } else {
+                scan.problems.join("; ")
+            };
+            Some(format!("text could not be extracted ({reason})"))
+        } else if scan.images > 0 {
+            Some("no text layer (scanned image?)".to_string())
+        } else {
+            None
+        }
+    } else if !chosen_quality.usable() {
+        Some(format!(
+            "text could not be extracted (mostly unreadable characters: {} of {})",
+            chosen_quality.bad,
+            chosen_quality.bad + chosen_quality.good
+        ))
+    } else if use_scan && !scan.problems.is_empty() {
+        Some(format!(
+            "part of the page could not be read ({})",
+            scan.problems.join("; ")
+        ))
+    } else {
+        None
+    };
+    let glyphs = if use_scan {
+        scan.glyphs
+    } else {
+        primary.unwrap_or_default()
+    };
+    let mut text = PageText { glyphs, warning };
+    add_annotation_text(doc, page_id, limits, &mut text, budget);
+    text
+}
+
+/// Adds the text of the page's annotation appearances to its glyphs.
+fn add_annotation_text(
+    doc: &Document,
+    page_id: lopdf::ObjectId,
+    limits: &Limits,
+    text: &mut PageText,
+    budget: usize,
+) {
+    let Ok(page) = doc.get_dictionary(page_id) else {
+        return;
+    };
+    let left = budget.saturating_sub(text.glyphs.len());
+    let annots = interp::scan_annotations(doc, page, limits, left);
+    text.glyphs.extend(annots.glyphs);
+}
+
+#[cfg(test)]
+mod tests;

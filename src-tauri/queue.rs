@@ -1,0 +1,222 @@
+//! The intake queue: every document the user added, its scan state and, once scanned, its
+//! report. Pure state, no I/O, so the transitions are unit-tested.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clearance_model::DocumentReport;
+use serde::Serialize;
+
+/// Identifier of a queue entry, unique for the app's lifetime.
+pub type DocId = u64;
+
+/// Where a document stands in the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum ScanState {
+    /// Waiting for a free worker.
+    Queued,
+    /// A worker is parsing it.
+    Scanning,
+    /// Scanned; the report is available.
+    Scanned {
+        /// Number of findings.
+        findings: usize,
+    },
+    /// Could not be scanned; `reason` says why.
+    Failed {
+        /// The first error of the report, for the queue row.
+        reason: String,
+    },
+}
+
+/// One document in the queue.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Its identifier.
+    pub id: DocId,
+    /// The path as found on disk.
+    pub path: PathBuf,
+    /// Scan state.
+    pub state: ScanState,
+    /// The report, once scanned (also for failed documents: it names the errors).
+    pub report: Option<Arc<DocumentReport>>,
+}
+
+impl Entry {
+    /// The file name shown in the queue.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+}
+
+/// All documents added in this session, in the order they were added.
+#[derive(Debug, Default)]
+pub struct Queue {
+    entries: Vec<Entry>,
+    next_id: DocId,
+}
+
+/// What [`Queue::add`] did with a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// A new entry that must be scanned.
+    New(DocId),
+    /// The path is already queued or scanning; nothing to do.
+    Pending(DocId),
+}
+
+impl Queue {
+    /// Adds a path. A path already waiting or being scanned is not queued twice; a path that
+    /// was scanned before is queued again (the file may have changed).
+    pub fn add(&mut self, path: &Path) -> Added {
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.path == path && matches!(e.state, ScanState::Queued | ScanState::Scanning))
+        {
+            return Added::Pending(e.id);
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.entries.push(Entry {
+            id,
+            path: path.to_path_buf(),
+            state: ScanState::Queued,
+            report: None,
+        });
+        Added::New(id)
+    }
+
+    /// Records a path that could not even be walked, as a failed entry.
+    pub fn add_failed(&mut self, path: &Path, reason: String) -> DocId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.entries.push(Entry {
+            id,
+            path: path.to_path_buf(),
+            state: ScanState::Failed { reason },
+            report: None,
+        });
+        id
+    }
+
+    /// Marks an entry as being scanned. Returns false for an unknown id.
+    pub fn start(&mut self, id: DocId) -> bool {
+        match self.get_mut(id) {
+            Some(e) => {
+                e.state = ScanState::Scanning;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stores the report of a finished scan: a report with errors is a failure.
+    pub fn finish(&mut self, id: DocId, report: DocumentReport) -> bool {
+        let Some(e) = self.get_mut(id) else {
+            return false;
+        };
+        e.state = match report.errors.first() {
+            Some(reason) => ScanState::Failed {
+                reason: reason.clone(),
+            },
+            None => ScanState::Scanned {
+                findings: report.findings.len(),
+            },
+        };
+        e.report = Some(Arc::new(report));
+        true
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: DocId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    fn get_mut(&mut self, id: DocId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(findings: usize, errors: &[&str]) -> DocumentReport {
+        let mut r = DocumentReport::failed("x", "ab", String::new());
+        r.errors = errors.iter().map(|s| s.to_string()).collect();
+        r.findings = (0..findings)
+            .map(|_| {
+                clearance_model::Finding::new(
+                    clearance_model::Category::PersonalId,
+                    "r",
+                    clearance_model::Severity::Low,
+                    "t",
+                    clearance_model::Source::Body,
+                    "e",
+                )
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn a_pending_path_is_not_queued_twice_but_a_scanned_one_is() {
+        let mut q = Queue::default();
+        let Added::New(a) = q.add(Path::new("/d/a.pdf")) else {
+            panic!("first add is new")
+        };
+        assert_eq!(q.add(Path::new("/d/a.pdf")), Added::Pending(a));
+        assert!(q.start(a));
+        assert_eq!(
+            q.add(Path::new("/d/a.pdf")),
+            Added::Pending(a),
+            "still scanning"
+        );
+        assert!(q.finish(a, report(2, &[])));
+        assert!(matches!(q.add(Path::new("/d/a.pdf")), Added::New(b) if b != a));
+    }
+
+    #[test]
+    fn finish_sets_findings_or_failure() {
+        let mut q = Queue::default();
+        let Added::New(a) = q.add(Path::new("a")) else {
+            panic!()
+        };
+        let Added::New(b) = q.add(Path::new("b")) else {
+            panic!()
+        };
+        q.finish(a, report(3, &[]));
+        q.finish(b, report(0, &["encrypted PDF"]));
+        assert_eq!(
+            q.get(a).map(|e| e.state.clone()),
+            Some(ScanState::Scanned { findings: 3 })
+        );
+        assert_eq!(
+            q.get(b).map(|e| e.state.clone()),
+            Some(ScanState::Failed {
+                reason: "encrypted PDF".into()
+            })
+        );
+        assert!(!q.finish(99, report(0, &[])), "unknown ids are refused");
+    }
+
+    #[test]
+    fn names_come_from_the_file_name() {
+        let mut q = Queue::default();
+        let id = q.add_failed(Path::new("/x/y/secret plan.docx"), "gone".into());
+        assert_eq!(
+            q.get(id).map(Entry::name).as_deref(),
+            Some("secret plan.docx")
+        );
+    }
+}
