@@ -51,7 +51,7 @@ const PLANTED: &[&str] = &[
 ];
 
 fn line_text(page: usize, line: usize) -> String {
-    if line == 30 && page % 5 == 0 {
+    if line == 30 && page.is_multiple_of(5) {
         return PLANTED[(page / 5) % PLANTED.len()].to_string();
     }
     let mut s = String::new();

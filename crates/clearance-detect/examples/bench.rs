@@ -6,10 +6,12 @@
 //! The text and the watchlist are generated here (a fixed-seed generator), with planted
 //! markings, coordinates, IDs and watchlist terms; the run checks that every planted item is
 //! found (per category) before it times anything.
-
-use std::time::Instant;
+//!
+//! `BENCH_PARTS=1` adds a per-stage breakdown (normalise, trigger scan, rules, watchlist);
+//! `BENCH_DUMP=FILE` writes the generated text to FILE.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use clearance_detect::{DetectorSet, Watchlist};
 use clearance_model::Category;

@@ -108,7 +108,12 @@ fn metadata_finding(format: Format, m: &MetaField) -> Option<Finding> {
         Severity::Low,
         value,
         meta_source(format, &m.part),
-        format!("{} field {} names a {what}: \"{value}\"", m.part, m.key),
+        format!(
+            "{} field {} names {} {what}: \"{value}\"",
+            m.part,
+            m.key,
+            article(what)
+        ),
     );
     f.part = Some(m.part.clone());
     f.page = m.page;
@@ -148,6 +153,14 @@ impl Detector for GpsDetector {
             f.position = Some(p);
             out.push(f);
         }
+    }
+}
+
+/// "a" or "an" before a noun phrase, by its first letter (enough for the field names here).
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 

@@ -404,6 +404,11 @@ impl Engine {
                         .span
                         .or_else(|| cand.group_span(spec.group))
                         .unwrap_or((ms, me));
+                    // A validator that ends the match early (at the line's end) leaves the
+                    // rest for the next match: `Classified By: X` / `Derived From: Y`.
+                    if v.span.is_some() && e > ms && e < me {
+                        at = ceil_char(text, e);
+                    }
                     let (os, oe) = prep.to_original(s, e);
                     out.push(Hit {
                         category: spec.category,

@@ -30,7 +30,7 @@ impl Default for WorkerLimits {
 }
 
 /// Options of a scan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ScanOptions {
     /// The agency's watchlist (TOML), if any.
     pub rules: Option<PathBuf>,
@@ -40,15 +40,4 @@ pub struct ScanOptions {
     pub worker: WorkerLimits,
     /// Extraction budgets inside the worker.
     pub extract: Limits,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        ScanOptions {
-            rules: None,
-            include_content: false,
-            worker: WorkerLimits::default(),
-            extract: Limits::default(),
-        }
-    }
 }

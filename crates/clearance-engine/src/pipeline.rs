@@ -84,6 +84,10 @@ fn forensics(
             Err(_) => Vec::new(),
         }
     };
-    let ctx = clearance_forensics::Context { limits: &opts.extract, depth, scan_embedded: &scan };
+    let ctx = clearance_forensics::Context {
+        limits: &opts.extract,
+        depth,
+        scan_embedded: &scan,
+    };
     clearance_forensics::analyze_report(bytes, doc, &ctx)
 }

@@ -49,11 +49,11 @@ async fn launch(driver: &Driver, args: &[String]) -> WebDriverResult<WebDriver> 
     // connect once; a second attempt a moment later succeeds.
     match WebDriver::new(&driver.url, caps.clone()).await {
         Ok(d) => Ok(d),
-        Err(WebDriverError::HttpError(_)) => {
+        Err(e) => {
+            eprintln!("new session failed ({e}); retrying once");
             tokio::time::sleep(Duration::from_secs(1)).await;
             WebDriver::new(&driver.url, caps).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -101,14 +101,8 @@ async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
 
 async fn sign_in(d: &WebDriver, who: (&str, &str)) -> WebDriverResult<()> {
     wait_for(d, "[data-testid=signin]", Duration::from_secs(20)).await?;
-    d.find(By::Css("[data-testid=user]"))
-        .await?
-        .send_keys(who.0)
-        .await?;
-    d.find(By::Css("[data-testid=password]"))
-        .await?
-        .send_keys(who.1)
-        .await?;
+    type_into(d, "[data-testid=user]", who.0).await?;
+    type_into(d, "[data-testid=password]", who.1).await?;
     click(d, "[data-testid=signin-submit]").await?;
     wait_for(d, "[data-testid=signed-in]", Duration::from_secs(20)).await
 }
@@ -217,10 +211,7 @@ async fn flow(d: &WebDriver) -> WebDriverResult<()> {
     wait_for(d, "[data-testid=decision]", Duration::from_secs(60)).await?;
     shot(d, "06-supervisor-reads-review").await;
     click(d, "[data-testid=nav-supervisor]").await?;
-    d.find(By::Css("[data-testid=approve-password]"))
-        .await?
-        .send_keys(SUPERVISOR.1)
-        .await?;
+    type_into(d, "[data-testid=approve-password]", SUPERVISOR.1).await?;
     click(d, "[data-testid=approve]").await?;
     wait_for(d, "[data-testid=notice-info]", Duration::from_secs(20)).await?;
     shot(d, "07-approved").await;
