@@ -20,7 +20,7 @@ mod worker;
 pub use clearance_detect::{DetectorSet, RulesError, Watchlist};
 pub use clearance_extract::Limits;
 pub use hash::{sha256_file, sha256_hex};
-pub use options::{ScanOptions, WorkerLimits};
+pub use options::{OcrMode, ScanOptions, WorkerLimits};
 pub use pipeline::{load_detectors, scan_bytes};
 pub use walk::{collect_files, WalkError};
 pub use worker::{maybe_run_worker, scan_file, scan_paths, Progress, WORKER_ARG};

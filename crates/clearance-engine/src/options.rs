@@ -40,4 +40,18 @@ pub struct ScanOptions {
     pub worker: WorkerLimits,
     /// Extraction budgets inside the worker.
     pub extract: Limits,
+    /// Read text in pictures (scans, photos) with OCR where it is available.
+    pub ocr: OcrMode,
+}
+
+/// Whether text in pictures is read with OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OcrMode {
+    /// OCR images and pages without a text layer when the OCR engine is installed; when it is
+    /// not, every document with pictures says so in its warnings.
+    #[default]
+    Auto,
+    /// Never OCR (faster; each document with pictures says that its pictures were not read).
+    Off,
 }

@@ -13,7 +13,7 @@ use clearance_extract::Limits;
 use clearance_model::{DocumentReport, ScanReport};
 use serde::{Deserialize, Serialize};
 
-use crate::{collect_files, load_detectors, scan_bytes, sha256_file, ScanOptions};
+use crate::{collect_files, load_detectors, scan_bytes, sha256_file, OcrMode, ScanOptions};
 
 /// The first argument that puts a Clearance binary into worker mode.
 pub const WORKER_ARG: &str = "__clearance-worker";
@@ -31,6 +31,7 @@ struct Request {
     rules: Option<PathBuf>,
     include_content: bool,
     extract: Limits,
+    ocr: OcrMode,
     memory_bytes: u64,
 }
 
@@ -87,6 +88,7 @@ fn worker_scan(req: &Request) -> DocumentReport {
         rules: req.rules.clone(),
         include_content: req.include_content,
         extract: req.extract.clone(),
+        ocr: req.ocr,
         ..ScanOptions::default()
     };
     scan_bytes(&label, &bytes, &detectors, &opts)
@@ -139,6 +141,7 @@ fn run_in_worker(path: &Path, opts: &ScanOptions) -> Result<DocumentReport, Stri
         rules: opts.rules.clone(),
         include_content: opts.include_content,
         extract: opts.extract.clone(),
+        ocr: opts.ocr,
         memory_bytes: opts.worker.memory_bytes,
     };
     let body = serde_json::to_vec(&req).map_err(|e| format!("cannot start worker: {e}"))?;
