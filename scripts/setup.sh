@@ -13,6 +13,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev
   xvfb xauth webkit2gtk-driver
   poppler-utils
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim
   nodejs npm
 )
 
