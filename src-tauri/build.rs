@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "decide_finding",
     "submit_review",
     "list_submitted",
+    "list_approved",
     "get_review",
     "approve_review",
     "return_review",

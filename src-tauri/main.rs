@@ -5,6 +5,7 @@
 //! UI (ui/, bundled into the binary) renders and collects decisions. The same binary is also
 //! the engine's isolated parser worker, which is why `maybe_run_worker` comes first.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod args;
 mod commands;
@@ -87,6 +88,7 @@ fn run(args: AppArgs) -> Result<(), tauri::Error> {
             commands::ledger::decide_finding,
             commands::ledger::submit_review,
             commands::ledger::list_submitted,
+            commands::ledger::list_approved,
             commands::ledger::get_review,
             commands::ledger::approve_review,
             commands::ledger::return_review,

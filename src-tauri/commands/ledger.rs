@@ -348,31 +348,43 @@ pub async fn submit_review(
 pub async fn list_submitted(app: AppHandle) -> Result<Vec<ReviewSummaryDto>, IpcError> {
     with_ledger(&app, |l, state| {
         session(state)?;
-        let list = l
-            .reviews(Some(ReviewState::Submitted))
-            .map_err(ledger_error)?;
-        list.into_iter()
-            .map(|r| -> Result<ReviewSummaryDto, IpcError> {
-                let d = l.review(r.id).map_err(ledger_error)?;
-                let updated = d
-                    .submission
-                    .as_ref()
-                    .map(|s| s.submitted_at)
-                    .unwrap_or(d.opened_at);
-                Ok(ReviewSummaryDto {
-                    id: d.id,
-                    path: d.document_path.clone(),
-                    sha256: d.document_sha256.clone(),
-                    reviewer: d.reviewer.clone(),
-                    state: d.state,
-                    recommendation: d.submission.as_ref().map(|s| s.recommendation),
-                    finding_count: d.findings.len(),
-                    updated_at: format_time(updated),
-                })
-            })
-            .collect()
+        summaries(l, ReviewState::Submitted)
     })
     .await
+}
+
+/// Approved reviews, newest first: the ones with a release certificate.
+#[tauri::command]
+pub async fn list_approved(app: AppHandle) -> Result<Vec<ReviewSummaryDto>, IpcError> {
+    with_ledger(&app, |l, state| {
+        session(state)?;
+        summaries(l, ReviewState::Approved)
+    })
+    .await
+}
+
+fn summaries(l: &Ledger, only: ReviewState) -> Result<Vec<ReviewSummaryDto>, IpcError> {
+    let list = l.reviews(Some(only)).map_err(ledger_error)?;
+    list.into_iter()
+        .map(|r| -> Result<ReviewSummaryDto, IpcError> {
+            let d = l.review(r.id).map_err(ledger_error)?;
+            let updated = match (&d.approval, &d.submission) {
+                (Some(a), _) => a.approved_at,
+                (None, Some(s)) => s.submitted_at,
+                (None, None) => d.opened_at,
+            };
+            Ok(ReviewSummaryDto {
+                id: d.id,
+                path: d.document_path.clone(),
+                sha256: d.document_sha256.clone(),
+                reviewer: d.reviewer.clone(),
+                state: d.state,
+                recommendation: d.submission.as_ref().map(|s| s.recommendation),
+                finding_count: d.findings.len(),
+                updated_at: format_time(updated),
+            })
+        })
+        .collect()
 }
 
 /// One review with its decisions.

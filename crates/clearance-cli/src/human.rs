@@ -5,12 +5,78 @@ use std::io::{self, Write};
 use clearance_engine::Progress;
 use clearance_model::{DocumentReport, Finding, ScanReport, Severity};
 
+/// Redraws the batch progress bar on stderr (only called when stderr is a terminal):
+/// `[#######.......]  12/40  30%  ~0:35 left  current-file`, cut to the terminal's width.
 pub fn progress_line(p: &Progress, doc: &DocumentReport) {
+    let line = progress_bar(p, &doc.path, terminal_width());
+    eprint!("\r\x1b[K{line}");
+}
+
+/// Width of the bar itself, in cells.
+const BAR_CELLS: usize = 24;
+
+fn progress_bar(p: &Progress, current: &str, width: usize) -> String {
+    let total = p.total.max(1);
+    let filled = (p.done.min(total) * BAR_CELLS) / total;
+    let percent = (p.done.min(total) * 100) / total;
     let left = p
         .remaining()
-        .map(|d| format!(", about {} s left", d.as_secs().max(1)))
+        .map(|d| format!("  ~{} left", clock(d.as_secs().max(1))))
         .unwrap_or_default();
-    eprint!("\r\x1b[K[{}/{}{}] {}", p.done, p.total, left, doc.path);
+    let head = format!(
+        "[{}{}] {:>w$}/{}  {percent:>3}%{left}  ",
+        "#".repeat(filled),
+        ".".repeat(BAR_CELLS - filled),
+        p.done,
+        p.total,
+        w = p.total.to_string().len()
+    );
+    let room = width.saturating_sub(head.chars().count() + 1);
+    format!("{head}{}", shorten(current, room))
+}
+
+/// `m:ss`, or `h:mm:ss` past an hour.
+fn clock(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Keeps the end of a path (the file name matters most) within `room` characters.
+fn shorten(path: &str, room: usize) -> String {
+    let n = path.chars().count();
+    if n <= room {
+        return path.to_string();
+    }
+    if room < 2 {
+        return String::new();
+    }
+    let tail: String = path.chars().skip(n - (room - 1)).collect();
+    format!("…{tail}")
+}
+
+/// Columns of the terminal on stderr (80 when unknown).
+fn terminal_width() -> usize {
+    #[cfg(unix)]
+    {
+        let mut size = std::mem::MaybeUninit::<libc::winsize>::zeroed();
+        // SAFETY: TIOCGWINSZ fills the winsize it is given; on failure we read the zeroed value.
+        let cols = unsafe {
+            libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, size.as_mut_ptr());
+            size.assume_init().ws_col
+        };
+        if cols > 0 {
+            return usize::from(cols);
+        }
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&c| c > 0)
+        .unwrap_or(80)
 }
 
 pub fn write_report(out: &mut impl Write, report: &ScanReport) -> io::Result<()> {
@@ -97,5 +163,52 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn at(done: usize, total: usize, secs: u64) -> Progress {
+        Progress {
+            done,
+            total,
+            elapsed: Duration::from_secs(secs),
+        }
+    }
+
+    #[test]
+    fn the_bar_shows_count_share_time_left_and_file() {
+        let line = progress_bar(&at(10, 40, 10), "/in/memo.pdf", 120);
+        assert_eq!(
+            line,
+            "[######..................] 10/40   25%  ~0:30 left  /in/memo.pdf"
+        );
+        let done = progress_bar(&at(40, 40, 50), "/in/z.pdf", 120);
+        assert!(
+            done.starts_with("[########################] 40/40  100%  /in/z.pdf"),
+            "{done}"
+        );
+    }
+
+    #[test]
+    fn long_paths_keep_their_end_within_the_width() {
+        let path = format!("/very/{}/report-final.docx", "deep/".repeat(40));
+        let line = progress_bar(&at(1, 3, 2), &path, 80);
+        assert_eq!(line.chars().count(), 79, "{line}");
+        assert!(line.ends_with("report-final.docx"), "{line}");
+        assert!(
+            progress_bar(&at(1, 3, 2), &path, 10).starts_with('['),
+            "too narrow: bar only"
+        );
+    }
+
+    #[test]
+    fn clock_formats_minutes_and_hours() {
+        assert_eq!(clock(5), "0:05");
+        assert_eq!(clock(125), "2:05");
+        assert_eq!(clock(3725), "1:02:05");
     }
 }

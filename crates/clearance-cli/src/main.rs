@@ -6,6 +6,7 @@
 
 mod human;
 mod scan_cmd;
+mod watch_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,9 @@ struct Cli {
     /// The ledger database (default: the app's data directory).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Settings file (default: settings.toml beside the default database).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +34,8 @@ struct Cli {
 enum Command {
     /// Scan documents (files or directories) and list every sensitive passage.
     Scan(scan_cmd::ScanArgs),
+    /// Watch an intake folder and scan each document that arrives (JSON Lines on stdout).
+    Watch(watch_cmd::WatchArgs),
     #[command(flatten)]
     Signoff(clearance_ledger::cli::SignoffCommand),
 }
@@ -40,7 +46,8 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => scan_cmd::run(&args),
+        Command::Scan(args) => scan_cmd::run(&args, cli.config.as_deref()),
+        Command::Watch(args) => watch_cmd::run(&args, cli.db, cli.config.as_deref()),
         Command::Signoff(cmd) => signoff(cmd, cli.db),
     };
     match result {

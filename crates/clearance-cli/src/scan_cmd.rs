@@ -1,13 +1,12 @@
 //! `clearance scan`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use clearance_engine::{ScanOptions, WorkerLimits};
+use clearance_engine::{default_settings_path, OcrMode, Overrides, Settings, MIN_MEMORY_MIB};
 use clearance_model::ScanReport;
 
 use crate::human;
@@ -20,15 +19,19 @@ pub struct ScanArgs {
     /// The agency's watchlist of terms and sites (TOML).
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
-    /// Seconds one document may take before its worker is stopped.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    timeout: u64,
-    /// Memory cap of one worker, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
-    memory: u64,
-    /// Documents parsed at once (default: the number of cores).
+    /// Seconds one document may take before its worker is stopped (default 120, or the
+    /// settings file's `limits.timeout_secs`).
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<u64>,
+    /// Memory cap of one worker, in MiB (default 1024, or `limits.memory_mib`).
+    #[arg(long, value_name = "MIB")]
+    memory: Option<u64>,
+    /// Documents parsed at once (default: the number of cores, or `limits.parallelism`).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Do not read text in pictures with OCR.
+    #[arg(long)]
+    no_ocr: bool,
     /// Print timing and peak memory (this process and its largest worker) to stderr.
     #[arg(long)]
     stats: bool,
@@ -37,24 +40,33 @@ pub struct ScanArgs {
     paths: Vec<PathBuf>,
 }
 
-pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ScanArgs, config: Option<&Path>) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.timeout != Some(0),
+        "--timeout must be at least 1 second"
+    );
+    anyhow::ensure!(
+        args.memory.is_none_or(|m| m >= MIN_MEMORY_MIB),
+        "--memory must be at least {MIN_MEMORY_MIB} MiB"
+    );
+    let settings = match config {
+        Some(p) => Settings::load(p)?,
+        None => Settings::load_optional(&default_settings_path())?,
+    };
+    let mut opts = settings.scan_options(&Overrides {
+        timeout_secs: args.timeout,
+        memory_mib: args.memory,
+        parallelism: args.jobs,
+        rules: args.rules.clone(),
+    });
+    if args.no_ocr {
+        opts.ocr = OcrMode::Off;
+    }
     // A broken watchlist is the user's mistake, not a document's: refuse before scanning.
-    if let Some(rules) = &args.rules {
+    if let Some(rules) = &opts.rules {
         clearance_engine::load_detectors(Some(rules))
             .with_context(|| format!("cannot use watchlist {}", rules.display()))?;
     }
-    anyhow::ensure!(args.timeout > 0, "--timeout must be at least 1 second");
-    anyhow::ensure!(args.memory >= 64, "--memory must be at least 64 MiB");
-    let defaults = WorkerLimits::default();
-    let opts = ScanOptions {
-        rules: args.rules.clone(),
-        worker: WorkerLimits {
-            timeout: Duration::from_secs(args.timeout),
-            memory_bytes: args.memory << 20,
-            parallelism: args.jobs.unwrap_or(defaults.parallelism).max(1),
-        },
-        ..ScanOptions::default()
-    };
     let started = std::time::Instant::now();
     let show_progress = !args.json && std::io::stderr().is_terminal();
     let report = clearance_engine::scan_paths(&args.paths, &opts, &mut |p, doc| {

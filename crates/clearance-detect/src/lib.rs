@@ -72,6 +72,7 @@ static COORDINATES: PatternDetector = PatternDetector::new("coordinates", 1);
 static MILITARY_UNITS: PatternDetector = PatternDetector::new("military-unit", 2);
 static PERSONAL_IDS: PatternDetector = PatternDetector::new("personal-id", 3);
 static PROCUREMENT: PatternDetector = PatternDetector::new("procurement-sensitive", 4);
+static SIGNS: rules::signs::SignDetector = rules::signs::SignDetector;
 static GPS: GpsDetector = GpsDetector;
 static METADATA: MetadataDetector = MetadataDetector;
 
@@ -82,6 +83,7 @@ pub static BUILTIN: &[&dyn Detector] = &[
     &MILITARY_UNITS,
     &PERSONAL_IDS,
     &PROCUREMENT,
+    &SIGNS,
     &GPS,
     &METADATA,
 ];

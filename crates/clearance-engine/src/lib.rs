@@ -12,15 +12,24 @@
 #![deny(missing_docs)]
 
 mod hash;
+mod intake;
 mod options;
 mod pipeline;
+mod settings;
 mod walk;
 mod worker;
 
 pub use clearance_detect::{DetectorSet, RulesError, Watchlist};
 pub use clearance_extract::Limits;
 pub use hash::{sha256_file, sha256_hex};
+pub use intake::{Intake, IntakeConfig, IntakeError, IntakeEvent, DEFAULT_SETTLE};
 pub use options::{OcrMode, ScanOptions, WorkerLimits};
 pub use pipeline::{load_detectors, scan_bytes};
+pub use settings::{
+    default_settings_path, Overrides, Settings, SettingsError, MIN_MEMORY_MIB, SETTINGS_FILE,
+};
 pub use walk::{collect_files, WalkError};
-pub use worker::{maybe_run_worker, scan_file, scan_paths, Progress, WORKER_ARG};
+pub use worker::{
+    maybe_run_worker, scan_file, scan_file_cancellable, scan_paths, CancelToken, Cancelled,
+    Progress, WORKER_ARG,
+};

@@ -20,7 +20,10 @@ pub struct WorkerLimits {
 impl Default for WorkerLimits {
     fn default() -> Self {
         WorkerLimits {
-            timeout: Duration::from_secs(30),
+            // Parsing takes well under a second for real documents; the rest is for OCR of
+            // scanned pages (about 7 s a page for English, 18 s for Chinese, on one core),
+            // which gets two thirds of this and then reports what it could not read.
+            timeout: Duration::from_secs(120),
             memory_bytes: 1 << 30,
             parallelism: std::thread::available_parallelism()
                 .map(|n| n.get())

@@ -5,7 +5,7 @@ use std::path::Path;
 use clearance_detect::{DetectorSet, RulesError, Watchlist};
 use clearance_model::{DocumentReport, ExtractedDocument, Finding};
 
-use crate::{sha256_hex, ScanOptions};
+use crate::{sha256_hex, OcrMode, ScanOptions};
 
 /// The built-in detectors plus the watchlist at `rules`, if given.
 ///
@@ -30,7 +30,7 @@ pub fn scan_bytes(
     opts: &ScanOptions,
 ) -> DocumentReport {
     let sha256 = sha256_hex(bytes);
-    let doc = match clearance_extract::extract(bytes, &opts.extract) {
+    let mut doc = match clearance_extract::extract(bytes, &opts.extract) {
         Ok(doc) => doc,
         Err(e) => {
             let mut report = DocumentReport::failed(path, sha256, e.to_string());
@@ -38,6 +38,8 @@ pub fn scan_bytes(
             return report;
         }
     };
+    // Text in pictures joins the document before detection, so every detector reads it.
+    clearance_ocr::read_pictures(bytes, &mut doc, &ocr_options(opts), &opts.extract);
     let mut findings = detectors.detect(&doc);
     let forensic = forensics(bytes, &doc, detectors, opts, 0);
     // Text that only forensics recovered (a comment, a removed revision) gets the content
@@ -60,6 +62,18 @@ pub fn scan_bytes(
         errors: Vec::new(),
         warnings,
         content: opts.include_content.then_some(doc),
+    }
+}
+
+/// OCR settings of a scan: OCR gets two thirds of the worker's time, so a slow scan ends
+/// with a warning naming the pictures not read instead of a killed worker.
+fn ocr_options(opts: &ScanOptions) -> clearance_ocr::OcrOptions {
+    let budget = opts.worker.timeout.mul_f64(2.0 / 3.0);
+    clearance_ocr::OcrOptions {
+        enabled: opts.ocr == OcrMode::Auto,
+        budget,
+        per_picture: budget,
+        ..clearance_ocr::OcrOptions::default()
     }
 }
 

@@ -5,15 +5,14 @@ use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use clearance_extract::Limits;
 use clearance_model::{DocumentReport, ScanReport};
 use serde::{Deserialize, Serialize};
 
-use crate::{collect_files, load_detectors, scan_bytes, sha256_file, OcrMode, ScanOptions};
+use crate::{collect_files, load_detectors, scan_bytes, sha256_file, ScanOptions};
 
 /// The first argument that puts a Clearance binary into worker mode.
 pub const WORKER_ARG: &str = "__clearance-worker";
@@ -28,11 +27,9 @@ const STDERR_TAIL: usize = 16 << 10;
 #[derive(Serialize, Deserialize)]
 struct Request {
     path: PathBuf,
-    rules: Option<PathBuf>,
-    include_content: bool,
-    extract: Limits,
-    ocr: OcrMode,
-    memory_bytes: u64,
+    /// The whole scan's options: the worker needs its own time limit too, to leave OCR a
+    /// budget inside it.
+    opts: ScanOptions,
 }
 
 /// Runs the worker if this process was started as one, and returns its exit code; `None`
@@ -53,7 +50,7 @@ fn run_worker() -> ExitCode {
     let Ok(req) = serde_json::from_str::<Request>(&input) else {
         return ExitCode::from(3);
     };
-    limit_address_space(req.memory_bytes);
+    limit_address_space(req.opts.worker.memory_bytes);
     let handle = std::thread::Builder::new()
         .stack_size(WORKER_STACK)
         .spawn(move || {
@@ -80,18 +77,11 @@ fn worker_scan(req: &Request) -> DocumentReport {
         Ok(b) => b,
         Err(e) => return DocumentReport::failed(&label, "", format!("cannot read file: {e}")),
     };
-    let detectors = match load_detectors(req.rules.as_deref()) {
+    let detectors = match load_detectors(req.opts.rules.as_deref()) {
         Ok(d) => d,
         Err(e) => return DocumentReport::failed(&label, "", format!("watchlist: {e}")),
     };
-    let opts = ScanOptions {
-        rules: req.rules.clone(),
-        include_content: req.include_content,
-        extract: req.extract.clone(),
-        ocr: req.ocr,
-        ..ScanOptions::default()
-    };
-    scan_bytes(&label, &bytes, &detectors, &opts)
+    scan_bytes(&label, &bytes, &detectors, &req.opts)
 }
 
 #[cfg(unix)]
@@ -115,34 +105,105 @@ fn limit_address_space(bytes: u64) {
 #[cfg(not(unix))]
 fn limit_address_space(_bytes: u64) {}
 
+/// Asks a running scan to stop: its worker process is killed within a few milliseconds.
+/// Clones share the flag, so the app keeps one per queued document and cancels it when the
+/// reviewer removes the document.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token that is not cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels every scan holding this token (or a clone of it).
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A scan stopped by its [`CancelToken`]; its worker was killed and left nothing behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("scan cancelled")]
+pub struct Cancelled;
+
 /// Scans one file in a worker process. Never fails: anything that goes wrong becomes the
 /// report's `errors`, naming the reason.
 pub fn scan_file(path: &Path, opts: &ScanOptions) -> DocumentReport {
+    let never = CancelToken::new();
+    match scan_file_cancellable(path, opts, &never) {
+        Ok(report) => report,
+        // Nothing else holds `never`.
+        Err(Cancelled) => {
+            DocumentReport::failed(path.display().to_string(), "", "cancelled".into())
+        }
+    }
+}
+
+/// [`scan_file`] that kills the worker and returns [`Cancelled`] as soon as `cancel` is
+/// cancelled (checked before the worker starts and every few milliseconds while it runs).
+///
+/// # Errors
+/// Only [`Cancelled`]; every other failure is in the report's `errors`.
+pub fn scan_file_cancellable(
+    path: &Path,
+    opts: &ScanOptions,
+    cancel: &CancelToken,
+) -> Result<DocumentReport, Cancelled> {
     let label = path.display().to_string();
+    if cancel.is_cancelled() {
+        return Err(Cancelled);
+    }
     let sha256 = match sha256_file(path) {
         Ok(h) => h,
-        Err(e) => return DocumentReport::failed(&label, "", format!("cannot read file: {e}")),
+        Err(e) => {
+            return Ok(DocumentReport::failed(
+                &label,
+                "",
+                format!("cannot read file: {e}"),
+            ))
+        }
     };
-    let mut report = match run_in_worker(path, opts) {
+    let mut report = match run_in_worker(path, opts, cancel) {
         Ok(r) => r,
-        Err(reason) => DocumentReport::failed(&label, &sha256, reason),
+        Err(WorkerFailure::Cancelled) => return Err(Cancelled),
+        Err(WorkerFailure::Reason(reason)) => DocumentReport::failed(&label, &sha256, reason),
     };
     report.path = label;
     if report.sha256.is_empty() {
         report.sha256 = sha256;
     }
-    report
+    Ok(report)
 }
 
-fn run_in_worker(path: &Path, opts: &ScanOptions) -> Result<DocumentReport, String> {
+/// Why a worker gave no report.
+enum WorkerFailure {
+    Cancelled,
+    /// For the report's `errors`.
+    Reason(String),
+}
+
+impl From<String> for WorkerFailure {
+    fn from(reason: String) -> Self {
+        WorkerFailure::Reason(reason)
+    }
+}
+
+fn run_in_worker(
+    path: &Path,
+    opts: &ScanOptions,
+    cancel: &CancelToken,
+) -> Result<DocumentReport, WorkerFailure> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot start worker: {e}"))?;
     let req = Request {
         path: path.to_path_buf(),
-        rules: opts.rules.clone(),
-        include_content: opts.include_content,
-        extract: opts.extract.clone(),
-        ocr: opts.ocr,
-        memory_bytes: opts.worker.memory_bytes,
+        opts: opts.clone(),
     };
     let body = serde_json::to_vec(&req).map_err(|e| format!("cannot start worker: {e}"))?;
     let mut child = Command::new(exe)
@@ -158,18 +219,20 @@ fn run_in_worker(path: &Path, opts: &ScanOptions) -> Result<DocumentReport, Stri
     }
     let stdout = reader_thread(child.stdout.take(), usize::MAX);
     let stderr = reader_thread(child.stderr.take(), STDERR_TAIL);
-    let status = wait_with_deadline(&mut child, opts.worker.timeout);
+    let status = wait_with_deadline(&mut child, opts.worker.timeout, cancel);
     let out = stdout.join().unwrap_or_default();
     let err = String::from_utf8_lossy(&stderr.join().unwrap_or_default()).into_owned();
     match status {
-        None => Err(format!(
-            "timed out after {}",
-            human_duration(opts.worker.timeout)
-        )),
-        Some(Err(e)) => Err(format!("worker failed: {e}")),
-        Some(Ok(status)) if status.success() => serde_json::from_slice(&out)
-            .map_err(|e| format!("parser crashed: unreadable worker result ({e})")),
-        Some(Ok(status)) => Err(describe_death(status, &err, opts.worker.memory_bytes)),
+        Waited::Cancelled => Err(WorkerFailure::Cancelled),
+        Waited::TimedOut => {
+            Err(format!("timed out after {}", human_duration(opts.worker.timeout)).into())
+        }
+        Waited::Exited(Err(e)) => Err(format!("worker failed: {e}").into()),
+        Waited::Exited(Ok(status)) if status.success() => serde_json::from_slice(&out)
+            .map_err(|e| format!("parser crashed: unreadable worker result ({e})").into()),
+        Waited::Exited(Ok(status)) => {
+            Err(describe_death(status, &err, opts.worker.memory_bytes).into())
+        }
     }
 }
 
@@ -196,23 +259,39 @@ fn reader_thread<R: Read + Send + 'static>(
     })
 }
 
-/// Waits for the child; kills it when the deadline passes and returns `None`.
-fn wait_with_deadline(child: &mut Child, limit: Duration) -> Option<std::io::Result<ExitStatus>> {
+/// How waiting for a worker ended.
+enum Waited {
+    Exited(std::io::Result<ExitStatus>),
+    /// Killed at the deadline.
+    TimedOut,
+    /// Killed because its token was cancelled.
+    Cancelled,
+}
+
+/// Waits for the child; kills (and reaps) it when the deadline passes or `cancel` is set.
+fn wait_with_deadline(child: &mut Child, limit: Duration, cancel: &CancelToken) -> Waited {
     let deadline = Instant::now() + limit;
     let mut pause = Duration::from_millis(1);
     loop {
+        let stop = if cancel.is_cancelled() {
+            Some(Waited::Cancelled)
+        } else if Instant::now() >= deadline {
+            Some(Waited::TimedOut)
+        } else {
+            None
+        };
+        if let Some(outcome) = stop {
+            let _ = child.kill();
+            let _ = child.wait();
+            return outcome;
+        }
         match child.try_wait() {
-            Ok(Some(status)) => return Some(Ok(status)),
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
+            Ok(Some(status)) => return Waited::Exited(Ok(status)),
             Ok(None) => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(20));
             }
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Waited::Exited(Err(e)),
         }
     }
 }
@@ -335,6 +414,7 @@ pub fn scan_paths(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -361,6 +441,53 @@ mod tests {
                     .contains("segmentation fault")
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cancelled_worker_is_killed_and_reaped_promptly() {
+        // A real child that would outlive the test by far; the worker binary itself cannot
+        // run here (the test harness is not a Clearance binary), tests/watch.rs covers that.
+        let mut child = Command::new("sleep").arg("60").spawn().unwrap();
+        let pid = child.id();
+        let token = CancelToken::new();
+        let remote = token.clone();
+        let canceller = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            remote.cancel();
+        });
+        let started = Instant::now();
+        let outcome = wait_with_deadline(&mut child, Duration::from_secs(60), &token);
+        canceller.join().unwrap();
+        assert!(matches!(outcome, Waited::Cancelled));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "the killed worker must be reaped, not left a zombie"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_deadline_still_applies_and_a_quick_child_is_not_cancelled() {
+        let mut slow = Command::new("sleep").arg("60").spawn().unwrap();
+        let outcome = wait_with_deadline(&mut slow, Duration::from_millis(50), &CancelToken::new());
+        assert!(matches!(outcome, Waited::TimedOut));
+        let mut quick = Command::new("true").spawn().unwrap();
+        let outcome = wait_with_deadline(&mut quick, Duration::from_secs(10), &CancelToken::new());
+        assert!(matches!(outcome, Waited::Exited(Ok(s)) if s.success()));
+    }
+
+    #[test]
+    fn a_token_cancelled_before_the_scan_starts_no_worker() {
+        let token = CancelToken::new();
+        token.cancel();
+        let r = scan_file_cancellable(Path::new("/nonexistent"), &ScanOptions::default(), &token);
+        assert_eq!(r.unwrap_err(), Cancelled);
     }
 
     #[test]

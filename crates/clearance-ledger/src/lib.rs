@@ -65,6 +65,7 @@ mod clock;
 mod crypto;
 mod error;
 mod export;
+pub mod intake;
 mod paths;
 mod review;
 mod schema;

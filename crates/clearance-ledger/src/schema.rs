@@ -253,8 +253,27 @@ CREATE TABLE login_throttle (
 ) STRICT;
 "#;
 
+/// Migration 2: the intake queue (issue #6). NOT ledger tables: a mutable work queue of the
+/// watched folder (rows change state in place, no events, no append-only triggers); it is
+/// bookkeeping about what to scan, never evidence of a review. See `crate::intake`.
+pub(crate) const MIGRATION_2: &str = r#"
+CREATE TABLE intake_queue (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+    state TEXT NOT NULL
+        CHECK (state IN ('queued', 'scanning', 'done', 'failed', 'cancelled')),
+    result_json TEXT,
+    review_id INTEGER REFERENCES reviews(id),
+    queued_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+) STRICT;
+CREATE INDEX intake_queue_state ON intake_queue (state, id);
+"#;
+
 /// The forward-only migration list. Steps are only ever appended.
-pub(crate) const MIGRATIONS: &[M<'static>] = &[M::up(MIGRATION_1)];
+pub(crate) const MIGRATIONS: &[M<'static>] = &[M::up(MIGRATION_1), M::up(MIGRATION_2)];
 
 fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)
@@ -492,14 +511,21 @@ mod tests {
             "migration 1 was released; add a new M::up instead of editing it"
         );
         assert_eq!(
+            crate::canonical::sha256_hex(MIGRATION_2.as_bytes()),
+            MIGRATION_2_SHA256,
+            "migration 2 was released; add a new M::up instead of editing it"
+        );
+        assert_eq!(
             MIGRATIONS.len(),
-            1,
+            2,
             "pin the SHA-256 of every new migration here too"
         );
     }
 
     const MIGRATION_1_SHA256: &str =
         "84a63985ce8640c1e501a21d16547051c150676121184768cc49a44d000952f0";
+    const MIGRATION_2_SHA256: &str =
+        "af54b0d73a735fb6d46d69e308fe830cdbdbcc8caa84a862943838e6b88740e4";
 
     #[test]
     fn refuses_foreign_files_and_leaves_them_alone() {

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: finding the app binary and the tools, starting and
 //! stopping `tauri-driver`, writing test documents.
 #![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -99,6 +99,34 @@ async fn click(d: &WebDriver, css: &str) -> WebDriverResult<()> {
     d.find(By::Css(css)).await?.click().await
 }
 
+/// Opens the intake row of the document named `name` once it is scanned; false if the row is
+/// not in the queue (fixture absent).
+async fn open_row(d: &WebDriver, name: &str) -> WebDriverResult<bool> {
+    click(d, "[data-testid=nav-intake]").await?;
+    wait_for(d, "[data-testid=queue]", Duration::from_secs(20)).await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let clicked = d
+            .execute(
+                "const row = [...document.querySelectorAll('[data-testid=queue-row]')]
+                   .find(r => r.cells[0].textContent === arguments[0]);
+                 if (!row) return 'absent';
+                 const b = row.querySelector('[data-testid=open-doc]');
+                 if (b.disabled) return 'scanning';
+                 b.click();
+                 return 'opened';",
+                vec![json!(name)],
+            )
+            .await?;
+        match clicked.json().as_str() {
+            Some("opened") => return Ok(true),
+            Some("absent") => return Ok(false),
+            _ if Instant::now() > deadline => panic!("{name} never finished scanning"),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
 async fn sign_in(d: &WebDriver, who: (&str, &str)) -> WebDriverResult<()> {
     wait_for(d, "[data-testid=signin]", Duration::from_secs(20)).await?;
     type_into(d, "[data-testid=user]", who.0).await?;
@@ -135,6 +163,12 @@ async fn review_submit_approve_verify() -> WebDriverResult<()> {
         ]);
     }
     args.push(sample.display().to_string());
+    // The other formats, when the fixtures are there: DOCX parts and an image with GPS.
+    for extra in ["sample.docx", "photo-gps.jpg"] {
+        if fixtures.join(extra).is_file() {
+            args.push(fixtures.join(extra).display().to_string());
+        }
+    }
 
     let driver = Driver::start()?;
     let d = launch(&driver, &args).await?;
@@ -202,6 +236,35 @@ async fn flow(d: &WebDriver) -> WebDriverResult<()> {
     wait_for(d, "[data-testid=notice-info]", Duration::from_secs(20)).await?;
     shot(d, "04-submitted").await;
 
+    // 4b. The other documents: DOCX parts with inline highlights, the image's metadata and
+    //     geofence verdict; and the UI in Chinese.
+    if open_row(d, "sample.docx").await? {
+        wait_for(
+            d,
+            "[data-testid=doc-text] .hl-inline",
+            Duration::from_secs(60),
+        )
+        .await?;
+        shot(d, "04b-docx-parts").await;
+    }
+    if open_row(d, "photo-gps.jpg").await? {
+        wait_for(d, "[data-testid=geofence]", Duration::from_secs(60)).await?;
+        wait_for(d, "[data-testid=metadata]", Duration::from_secs(5)).await?;
+        shot(d, "04c-image-gps").await;
+    }
+    d.execute(
+        "const s = document.querySelector('[data-testid=language]'); s.value = 'zh'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await?;
+    wait_for(d, "html[lang=zh-CN]", Duration::from_secs(5)).await?;
+    shot(d, "04d-chinese").await;
+    d.execute(
+        "const s = document.querySelector('[data-testid=language]'); s.value = 'en'; s.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await?;
+
     // 5. Supervisor signs in and approves with the password again.
     click(d, "[data-testid=sign-out]").await?;
     sign_in(d, SUPERVISOR).await?;
@@ -236,6 +299,27 @@ async fn flow(d: &WebDriver) -> WebDriverResult<()> {
         "every step left an event"
     );
     shot(d, "08-ledger-verified").await;
+
+    // 7. The release certificate of the approved review.
+    click(d, "[data-testid=certificate]").await?;
+    wait_for(
+        d,
+        "[data-testid=certificate-frame]",
+        Duration::from_secs(20),
+    )
+    .await?;
+    let html = d
+        .execute(
+            "return document.querySelector('[data-testid=certificate-frame]').srcdoc;",
+            vec![],
+        )
+        .await?;
+    let html = html.json().as_str().unwrap_or_default().to_string();
+    assert!(
+        html.contains("sample-en.pdf"),
+        "the certificate names the document"
+    );
+    shot(d, "09-certificate").await;
     Ok(())
 }
 

@@ -44,6 +44,7 @@ export class App {
     });
     onLanguageChange(() => {
       this.#reviewKey = ""; // rebuild the review view in the new language
+      this.store.update({ notice: null }); // it was written in the old one
       this.render();
     });
   }
@@ -364,7 +365,6 @@ export class App {
     try {
       const done = await ipc.approveReview(r.id, password);
       this.#reviewStates.set(done.sha256, done.state);
-      this.#approved.push({ id: done.id, label: r.path.split(/[\\/]/).pop() ?? r.path });
       this.notify("info", t("supervisor.approved"));
       this.#submitted = await ipc.listSubmitted();
       this.render();
@@ -392,6 +392,7 @@ export class App {
   async #loadLedger(): Promise<void> {
     try {
       this.#ledger.events = await ipc.ledgerEvents();
+      this.#approved = (await ipc.listApproved()).map((r) => ({ id: r.id, label: r.path.split(/[\\/]/).pop() ?? r.path }));
     } catch (e) {
       this.#fail(e);
     }

@@ -5,3 +5,4 @@ pub mod marking;
 pub mod military;
 pub mod personal;
 pub mod procurement;
+pub mod signs;

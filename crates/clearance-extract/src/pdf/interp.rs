@@ -22,7 +22,7 @@ use crate::Limits;
 const MAX_OPS_PER_PAGE: usize = 20_000_000;
 /// Deepest `q` nesting honoured; deeper saves are dropped.
 const MAX_SAVE_DEPTH: usize = 4096;
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+pub(crate) const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// What the interpreter saw on a page.
 #[derive(Debug, Default)]
@@ -90,11 +90,11 @@ pub(crate) fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
-fn translate(tx: f64, ty: f64) -> Matrix {
+pub(crate) fn translate(tx: f64, ty: f64) -> Matrix {
     [1.0, 0.0, 0.0, 1.0, tx, ty]
 }
 
-fn num(o: &Object) -> Option<f64> {
+pub(crate) fn num(o: &Object) -> Option<f64> {
     match o {
         Object::Integer(i) => Some(*i as f64),
         Object::Real(r) => Some(f64::from(*r)),
@@ -102,7 +102,7 @@ fn num(o: &Object) -> Option<f64> {
     }
 }
 
-fn nums<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
+pub(crate) fn nums<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
     let mut out = [0.0; N];
     if operands.len() < N {
         return None;
@@ -114,7 +114,7 @@ fn nums<const N: usize>(operands: &[Object]) -> Option<[f64; N]> {
     Some(out)
 }
 
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> (Option<ObjectId>, &'a Object) {
+pub(crate) fn deref<'a>(doc: &'a Document, o: &'a Object) -> (Option<ObjectId>, &'a Object) {
     doc.dereference(o).unwrap_or((None, o))
 }
 

@@ -6,6 +6,9 @@
 //! bad page must not cost the document's other pages their better primary text. Every page
 //! is first vetted ([`primary::vet_page`]) so that pdf-extract never meets what it cannot
 //! survive (form cycles, inflation bombs); the fallback is iterative and capped throughout.
+//!
+//! [`paint`] is a separate reading of a page for forensics: everything painted, in paint order,
+//! with colours, alpha, render mode and clip (text under boxes, invisible text).
 
 mod cmap;
 mod encoding;
@@ -13,6 +16,7 @@ mod font;
 mod interp;
 mod layout;
 mod meta;
+pub mod paint;
 mod primary;
 mod repair;
 mod streams;

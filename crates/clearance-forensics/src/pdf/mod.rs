@@ -1,7 +1,8 @@
 //! PDF forensics on lopdf's object model: annotations (unapplied redactions, dark boxes drawn
 //! as annotations, comments), form values, bookmarks, JavaScript, embedded files, JPEG images
 //! on the pages, earlier revisions and metadata. Redactions drawn into the page content (text
-//! under filled paths and images) need a graphics-state interpreter and are not checked here.
+//! under filled paths and images) and invisible text are checked by `paint`, on the page's
+//! paint log from the extract crate's graphics-state interpreter.
 
 mod annotations;
 mod attachments;
@@ -11,6 +12,7 @@ mod javascript;
 mod metadata;
 mod objects;
 mod outline;
+mod paint;
 mod revisions;
 
 use clearance_model::ExtractedDocument;
@@ -39,4 +41,5 @@ pub(crate) fn analyze(bytes: &[u8], doc: &ExtractedDocument, ctx: &Context, out:
     attachments::check(&pdf, ctx, out);
     images::check(&pdf, &pages, doc, ctx, out);
     metadata::check(&pdf, out);
+    paint::check(&pdf, bytes, &pages, doc, ctx, out);
 }

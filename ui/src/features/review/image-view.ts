@@ -38,7 +38,7 @@ export function renderImageDetails(
             { class: "geofence inside", "data-testid": "geofence" },
             t("image.insideGeofence"),
             ...hits.map((i) => {
-              const b = h("button", { class: "link", type: "button" }, report.findings[i]?.text ?? "");
+              const b = h("button", { class: "link", type: "button" }, report.findings[i]?.explanation ?? "");
               b.addEventListener("click", () => onPick(i));
               return b;
             }),

@@ -117,6 +117,8 @@ export const submitReview = (reviewId: number, recommendation: RecommendationNam
 
 export const listSubmitted = (): Promise<ReviewSummary[]> => call("list_submitted");
 
+export const listApproved = (): Promise<ReviewSummary[]> => call("list_approved");
+
 export const getReview = (reviewId: number): Promise<ReviewInfo> => call("get_review", { reviewId });
 
 export const approveReview = (reviewId: number, password: string): Promise<ReviewInfo> =>
