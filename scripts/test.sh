@@ -9,7 +9,8 @@ scripts/setup.sh
 step() { printf '\n== %s\n' "$*"; }
 
 step "UI: type check, build, unit tests"
-(cd ui && npm run build --silent && npx vitest run)
+# The app's build embeds ui/dist, so the UI is built before any cargo command.
+(cd ui && npm run build --silent && npm test --silent)
 
 step "Rust: formatting"
 cargo fmt --all --check
@@ -20,7 +21,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "Rust: engine crates and CLI (headless)"
 cargo test --quiet
 
-step "Desktop app: build, then end-to-end in the real window"
+step "Desktop app: unit tests, build, then end-to-end in the real window"
+cargo test --quiet -p clearance-app
+cargo test --quiet -p clearance-e2e --no-run
 cargo build --quiet -p clearance-app
-# In CI the end-to-end test must run, not skip for a missing prerequisite.
-CLEARANCE_E2E_REQUIRED=1 xvfb-run -a cargo test -p clearance-e2e -- --nocapture
+# Here the end-to-end test must run, not skip for a missing prerequisite.
+CLEARANCE_E2E_REQUIRED=1 xvfb-run -a cargo test -p clearance-e2e -- --test-threads=1 --nocapture

@@ -28,6 +28,15 @@ pub fn missing_prerequisite(app: &Path) -> Option<String> {
     None
 }
 
+/// Reports a missing prerequisite: a skip with a message, or a failure where the test must
+/// run (`CLEARANCE_E2E_REQUIRED=1`, as `scripts/test.sh` and CI set it).
+pub fn skip_because(why: &str) {
+    if std::env::var_os("CLEARANCE_E2E_REQUIRED").is_some_and(|v| v == "1") {
+        panic!("the end-to-end test is required here but cannot run: {why}");
+    }
+    eprintln!("SKIPPED end-to-end test: {why}");
+}
+
 /// A program on PATH.
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

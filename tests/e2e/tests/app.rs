@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clearance_e2e::{app_binary, missing_prerequisite, temp_dir, write_banner_pdf, Driver};
+use clearance_e2e::{
+    app_binary, missing_prerequisite, skip_because, temp_dir, write_banner_pdf, Driver,
+};
 use clearance_ledger::{Ledger, Role};
 use serde_json::json;
 use thirtyfour::prelude::*;
@@ -139,7 +141,7 @@ async fn sign_in(d: &WebDriver, who: (&str, &str)) -> WebDriverResult<()> {
 async fn review_submit_approve_verify() -> WebDriverResult<()> {
     let app = app_binary();
     if let Some(why) = missing_prerequisite(&app) {
-        eprintln!("SKIPPED end-to-end test: {why}");
+        skip_because(&why);
         return Ok(());
     }
     let _one = ONE_AT_A_TIME.lock().await;
@@ -329,7 +331,7 @@ async fn flow(d: &WebDriver) -> WebDriverResult<()> {
 async fn twenty_page_pdf_to_highlights() -> WebDriverResult<()> {
     let app = app_binary();
     if let Some(why) = missing_prerequisite(&app) {
-        eprintln!("SKIPPED end-to-end timing: {why}");
+        skip_because(&why);
         return Ok(());
     }
     let _one = ONE_AT_A_TIME.lock().await;
