@@ -4,7 +4,8 @@
 #   scripts/bench.sh            # all
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=target/bench
+bin=${CARGO_TARGET_DIR:-target}/release
+out=${CARGO_TARGET_DIR:-target}/bench
 mkdir -p "$out"
 
 echo "== machine"
@@ -16,17 +17,17 @@ cargo run --quiet --release -p clearance-detect --example bench
 
 echo "== end-to-end scan of a 500-page text PDF"
 cargo build --quiet --release -p clearance-cli --examples --bin clearance
-target/release/examples/make_bench_pdf "$out/bench-500.pdf" 500
+$bin/examples/make_bench_pdf "$out/bench-500.pdf" 500
 runs=3
 best_scan=""; best_ref=""
 for i in $(seq $runs); do
-  s=$( { /usr/bin/time -f "%e %M" target/release/clearance scan --json -j 1 --rules fixtures/rules.toml \
+  s=$( { /usr/bin/time -f "%e %M" $bin/clearance scan --json --no-ocr -j 1 --rules fixtures/rules.toml \
         "$out/bench-500.pdf" > "$out/scan.json" 2>/dev/null || true; } 2>&1 | tail -1)
   best_scan=$(printf '%s\n%s\n' "$best_scan" "$s" | sed '/^$/d' | sort -n | head -1)
 done
 echo "clearance scan: best of $runs: $(cut -d' ' -f1 <<<"$best_scan") s wall"
 # Peak memory of the worker that parsed the PDF (the parent only holds the report).
-target/release/clearance scan --json --stats -j 1 --rules fixtures/rules.toml "$out/bench-500.pdf" \
+$bin/clearance scan --json --stats --no-ocr -j 1 --rules fixtures/rules.toml "$out/bench-500.pdf" \
   2>&1 >/dev/null | grep '^stats:' || true
 if command -v pdftotext >/dev/null; then
   for i in $(seq $runs); do

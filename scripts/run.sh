@@ -7,10 +7,9 @@ mode=app
 [[ ${1:-} == --scan || -z ${DISPLAY:-} ]] && mode=scan
 if [[ $mode == scan ]]; then
   SETUP_E2E=0 scripts/setup.sh
-  cargo build --quiet -p clearance-cli
   echo "No display (or --scan): scanning the bundled sample documents in fixtures/" >&2
   status=0
-  target/debug/clearance scan --rules fixtures/rules.toml \
+  cargo run --quiet -p clearance-cli -- scan --rules fixtures/rules.toml \
     fixtures/sample-en.pdf fixtures/sample-zh.pdf fixtures/cjk-predefined-cmap.pdf \
     fixtures/sample.docx fixtures/photo-gps.jpg fixtures/screenshot.png fixtures/notice-gbk.txt \
     fixtures/forensics/redact_unapplied.pdf fixtures/forensics/incremental_update.pdf \
@@ -20,6 +19,5 @@ if [[ $mode == scan ]]; then
 else
   SETUP_E2E=0 scripts/setup.sh
   (cd ui && npm run build --silent)
-  cargo build --quiet -p clearance-app
-  exec target/debug/clearance-app "$@"
+  exec cargo run --quiet -p clearance-app -- "$@"
 fi
