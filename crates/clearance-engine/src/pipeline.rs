@@ -30,8 +30,11 @@ pub fn scan_bytes(
     opts: &ScanOptions,
 ) -> DocumentReport {
     let sha256 = sha256_hex(bytes);
-    let mut doc = match clearance_extract::extract(bytes, &opts.extract) {
-        Ok(doc) => doc,
+    let clearance_extract::Extraction {
+        document: mut doc,
+        pdf_paint,
+    } = match clearance_extract::extract_for_forensics(bytes, &opts.extract) {
+        Ok(extraction) => extraction,
         Err(e) => {
             let mut report = DocumentReport::failed(path, sha256, e.to_string());
             report.format = clearance_extract::sniff(bytes);
@@ -41,7 +44,7 @@ pub fn scan_bytes(
     // Text in pictures joins the document before detection, so every detector reads it.
     clearance_ocr::read_pictures(bytes, &mut doc, &ocr_options(opts), &opts.extract);
     let mut findings = detectors.detect(&doc);
-    let forensic = forensics(bytes, &doc, detectors, opts, 0);
+    let forensic = forensics(bytes, &doc, pdf_paint.as_ref(), detectors, opts, 0);
     // Text that only forensics recovered (a comment, a removed revision) gets the content
     // detectors too: a code name under a failed redaction is also a watchlist finding. Its
     // spans point into the recovered text, not the document's segments, so they are dropped.
@@ -82,6 +85,7 @@ fn ocr_options(opts: &ScanOptions) -> clearance_ocr::OcrOptions {
 fn forensics(
     bytes: &[u8],
     doc: &ExtractedDocument,
+    pdf_paint: Option<&clearance_extract::pdf::paint::PaintLogs>,
     detectors: &DetectorSet,
     opts: &ScanOptions,
     depth: usize,
@@ -90,7 +94,7 @@ fn forensics(
         match clearance_extract::extract(inner, &opts.extract) {
             Ok(sub) => {
                 let mut found = detectors.detect(&sub);
-                found.extend(forensics(inner, &sub, detectors, opts, depth).findings);
+                found.extend(forensics(inner, &sub, None, detectors, opts, depth).findings);
                 found
             }
             // The forensics crate already reports that the embedded file exists; one it
@@ -102,6 +106,7 @@ fn forensics(
         limits: &opts.extract,
         depth,
         scan_embedded: &scan,
+        pdf_paint,
     };
     clearance_forensics::analyze_report(bytes, doc, &ctx)
 }

@@ -30,11 +30,36 @@ pub use sniff::sniff;
 /// format-specific errors of [`pdf::extract`], [`docx::extract`], [`image::extract`] and
 /// [`text::extract`].
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, ExtractError> {
+    extract_for_forensics(bytes, limits).map(|e| e.document)
+}
+
+/// A document as extracted, plus what extraction learned on the way that forensics reuses.
+#[derive(Debug)]
+pub struct Extraction {
+    /// The document.
+    pub document: ExtractedDocument,
+    /// For a PDF, the paint log of each page read (see [`pdf::extract_with_paint`]).
+    pub pdf_paint: Option<pdf::paint::PaintLogs>,
+}
+
+/// [`extract`], keeping what forensics can reuse (a PDF's paint logs), so the engine does
+/// not interpret a PDF's pages twice.
+///
+/// # Errors
+/// As [`extract`].
+pub fn extract_for_forensics(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError> {
+    let document = |document| Extraction {
+        document,
+        pdf_paint: None,
+    };
     match sniff(bytes) {
-        Some(Format::Pdf) => pdf::extract(bytes, limits),
-        Some(Format::Docx) => docx::extract(bytes, limits),
-        Some(Format::Image) => image::extract(bytes, limits),
-        Some(Format::Text) => text::extract(bytes, limits),
+        Some(Format::Pdf) => pdf::extract_with_paint(bytes, limits).map(|(doc, logs)| Extraction {
+            document: doc,
+            pdf_paint: Some(logs),
+        }),
+        Some(Format::Docx) => docx::extract(bytes, limits).map(document),
+        Some(Format::Image) => image::extract(bytes, limits).map(document),
+        Some(Format::Text) => text::extract(bytes, limits).map(document),
         None => Err(sniff::explain_unknown(bytes)),
     }
 }

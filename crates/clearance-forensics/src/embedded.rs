@@ -63,6 +63,7 @@ mod tests {
             limits: &limits,
             depth: 0,
             scan_embedded: &inner,
+            pdf_paint: None,
         };
         let got = scan(&ctx, "a.txt", b"x").unwrap_or_default();
         assert_eq!(
@@ -74,6 +75,7 @@ mod tests {
             limits: &limits,
             depth: MAX_EMBED_DEPTH,
             scan_embedded: &inner,
+            pdf_paint: None,
         };
         assert!(scan(&deep, "a.txt", b"x").is_none());
     }

@@ -39,6 +39,9 @@ pub struct Context<'a> {
     /// Runs the whole pipeline (extraction, detection, forensics) on an embedded file and
     /// returns its findings: `(name, bytes, depth of the embedded file)`.
     pub scan_embedded: &'a ScanEmbedded<'a>,
+    /// A PDF's paint logs as extraction made them
+    /// ([`clearance_extract::extract_for_forensics`]); pages missing are interpreted again.
+    pub pdf_paint: Option<&'a clearance_extract::pdf::paint::PaintLogs>,
 }
 
 /// The engine's callback for embedded files: `(name, bytes, depth of the embedded file)` →

@@ -26,6 +26,7 @@ fn scan_nested(name: &str, bytes: &[u8], depth: usize) -> Vec<Finding> {
         limits: &limits,
         depth,
         scan_embedded: &scan_nested,
+        pdf_paint: None,
     };
     analyze_report(bytes, &doc, &ctx).findings
 }
@@ -61,6 +62,7 @@ fn run_dir(dir: &Path, lines: &mut Vec<String>) -> (usize, usize, usize) {
             limits: &limits,
             depth: 0,
             scan_embedded: &scan_nested,
+            pdf_paint: None,
         };
         match catch_unwind(AssertUnwindSafe(|| analyze_report(&bytes, &doc, &ctx))) {
             Ok(a) => {

@@ -27,16 +27,28 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// Forensics as the engine runs it, on the paint logs extraction kept; checked against a run
+/// that interprets every page afresh, which must find exactly the same.
 fn analyze(bytes: &[u8]) -> Analysis {
     let limits = Limits::default();
-    let doc = clearance_extract::extract(bytes, &limits).unwrap_or_else(|e| panic!("extract: {e}"));
+    let extraction = clearance_extract::extract_for_forensics(bytes, &limits)
+        .unwrap_or_else(|e| panic!("extract: {e}"));
+    let doc = &extraction.document;
     let scan = |_: &str, _: &[u8], _: usize| Vec::<Finding>::new();
-    let ctx = Context {
+    let mut ctx = Context {
         limits: &limits,
         depth: 0,
         scan_embedded: &scan,
+        pdf_paint: extraction.pdf_paint.as_ref(),
     };
-    analyze_report(bytes, &doc, &ctx)
+    let reused = analyze_report(bytes, doc, &ctx);
+    ctx.pdf_paint = None;
+    assert_eq!(
+        reused,
+        analyze_report(bytes, doc, &ctx),
+        "kept paint logs and a fresh reading disagree"
+    );
+    reused
 }
 
 /// `(category, rule, text)` of the paint-order findings.
@@ -217,6 +229,7 @@ fn corpus_paint_findings() {
                 limits: &limits,
                 depth: 0,
                 scan_embedded: &scan,
+                pdf_paint: None,
             };
             let a = analyze_report(&bytes, &doc, &ctx);
             for w in a

@@ -1,6 +1,11 @@
-//! Fonts as the fallback interpreter needs them: code bytes → (Unicode text, advance width).
+//! Fonts as the interpreter needs them: code bytes → (Unicode text, advance width).
+//!
+//! A font is loaded once per document and its code → text results are kept (a table for
+//! simple fonts, a bounded memo for CMap lookups), so showing a glyph costs no allocation.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -11,11 +16,20 @@ use super::streams;
 /// Most explicit CID widths kept per font.
 const MAX_WIDTH_ENTRIES: usize = 100_000;
 
+/// Most CMap lookups remembered per font.
+const MAX_MEMO: usize = 1 << 16;
+
+/// A code's text and whether it is trusted (see [`Code::trusted`]).
+type CodeText = (Option<Rc<str>>, bool);
+
 /// One decoded character code.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Code {
     /// Its Unicode text, or `None` when the font gives no way to know it.
-    pub text: Option<String>,
+    pub text: Option<Rc<str>>,
+    /// The text came from a source that names the char (ToUnicode, a standard encoding or
+    /// a known glyph name, a predefined CMap), not from a guess about the font program.
+    pub trusted: bool,
     /// Advance in text space units per unit of font size (em fraction).
     pub width: f64,
     /// Single-byte code 32: word spacing applies.
@@ -25,8 +39,8 @@ pub(crate) struct Code {
 #[derive(Debug)]
 enum Kind {
     Simple {
-        /// Text per code 0..=255.
-        codes: Vec<Option<String>>,
+        /// Text per code 0..=255 and whether it is trusted.
+        codes: Vec<CodeText>,
         /// Width per code in em, `None` when not given.
         widths: Vec<Option<f64>>,
         missing: f64,
@@ -54,6 +68,8 @@ pub(crate) struct Font {
     pub vertical: bool,
     /// Glyph height relative to the font size (differs from 1 only for Type3 fonts).
     pub height_scale: f64,
+    /// CMap lookups already made: (code length, code) → (text, trusted).
+    memo: RefCell<HashMap<(u8, u32), CodeText>>,
 }
 
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
@@ -115,18 +131,32 @@ impl Font {
         } else {
             BaseEncoding::Standard
         };
-        let mut codes: Vec<Option<String>> = Vec::with_capacity(256);
+        let mut codes: Vec<CodeText> = Vec::with_capacity(256);
         let encoding = get(doc, dict, b"Encoding");
-        let base = match encoding {
-            Some(Object::Name(n)) => BaseEncoding::from_name(n).unwrap_or(default_base),
+        let named = match encoding {
+            Some(Object::Name(n)) => BaseEncoding::from_name(n),
             Some(Object::Dictionary(d)) => get(doc, d, b"BaseEncoding")
                 .and_then(|o| o.as_name().ok())
-                .and_then(BaseEncoding::from_name)
-                .unwrap_or(default_base),
-            _ => default_base,
+                .and_then(BaseEncoding::from_name),
+            _ => None,
         };
+        let base = named.unwrap_or(default_base);
+        // The base encoding names the chars when the file names it, or when no font program
+        // is embedded (a standard font read through its standard encoding). An embedded
+        // program without a named encoding brings its own, which only pdf-extract reads.
+        let embedded_program = descriptor.is_some_and(|d| {
+            [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                .iter()
+                .any(|k| d.has(k))
+        });
+        let base_trusted = subtype != b"Type3"
+            && !symbolic
+            && base != BaseEncoding::Builtin
+            && (named.is_some() || !embedded_program);
         for code in 0..=255u8 {
-            codes.push(base.decode(code).map(String::from));
+            let text = base.decode(code).map(|c| Rc::from(c.to_string()));
+            let trusted = base_trusted && text.is_some();
+            codes.push((text, trusted));
         }
         if let Some(Object::Dictionary(d)) = encoding {
             if let Some(Object::Array(diffs)) = get(doc, d, b"Differences") {
@@ -141,9 +171,9 @@ impl Font {
                                 // their codes are usually the text itself, as poppler assumes.
                                 // Elsewhere an unknown name stays visibly unknown.
                                 *slot = match known {
-                                    Some(t) => Some(t),
-                                    None if subtype == b"Type3" => slot.take(),
-                                    None => Some('\u{FFFD}'.to_string()),
+                                    Some(t) => (Some(Rc::from(t)), subtype != b"Type3"),
+                                    None if subtype == b"Type3" => (slot.0.take(), false),
+                                    None => (Some(Rc::from("\u{FFFD}")), false),
                                 };
                             }
                             code = code.saturating_add(1);
@@ -181,6 +211,7 @@ impl Font {
             to_unicode,
             vertical: false,
             height_scale,
+            memo: RefCell::default(),
         }
     }
 
@@ -282,12 +313,21 @@ impl Font {
             to_unicode,
             vertical,
             height_scale: 1.0,
+            memo: RefCell::default(),
         }
     }
 
     /// Splits a shown string into codes with their text and widths.
+    #[cfg(test)]
     pub(crate) fn decode(&self, bytes: &[u8]) -> Vec<Code> {
         let mut out = Vec::new();
+        self.decode_into(bytes, &mut out);
+        out
+    }
+
+    /// Like `decode`, appending to `out` (cleared first) so the caller reuses one buffer.
+    pub(crate) fn decode_into(&self, bytes: &[u8], out: &mut Vec<Code>) {
+        out.clear();
         match &self.kind {
             Kind::Simple {
                 codes,
@@ -297,20 +337,36 @@ impl Font {
                 let mut i = 0;
                 while i < bytes.len() {
                     let rest = bytes.get(i..).unwrap_or_default();
-                    // A ToUnicode map may declare 2-byte codes even for simple fonts.
-                    let len = self
-                        .to_unicode
-                        .as_ref()
-                        .map_or(1, |m| m.code_len(rest, 1))
-                        .clamp(1, 4);
+                    // A ToUnicode map may declare 2-byte codes even for simple fonts; more
+                    // often it declares a 2-byte code space around 1-byte entries, so a
+                    // longer code is taken only when the map has it.
+                    let (len, mapped) = match &self.to_unicode {
+                        Some(m) => {
+                            let len = m.code_len(rest, 1).clamp(1, 4);
+                            let long = (len > 1)
+                                .then(|| rest.get(..len))
+                                .flatten()
+                                .and_then(|b| self.memo_lookup(m, len, code_value(b)));
+                            match long {
+                                Some(t) => (len, Some(t)),
+                                None => (
+                                    1,
+                                    self.memo_lookup(
+                                        m,
+                                        1,
+                                        code_value(rest.get(..1).unwrap_or(rest)),
+                                    ),
+                                ),
+                            }
+                        }
+                        None => (1, None),
+                    };
                     let code_bytes = rest.get(..len).unwrap_or(rest);
-                    let code = code_value(code_bytes);
                     let byte = *code_bytes.last().unwrap_or(&0);
-                    let text = self
-                        .to_unicode
-                        .as_ref()
-                        .and_then(|m| m.lookup(code_bytes.len(), code))
-                        .or_else(|| codes.get(usize::from(byte)).cloned().flatten());
+                    let (text, trusted) = match mapped {
+                        Some(t) => (Some(t), true),
+                        None => codes.get(usize::from(byte)).cloned().unwrap_or_default(),
+                    };
                     let width = widths
                         .get(usize::from(byte))
                         .copied()
@@ -318,6 +374,7 @@ impl Font {
                         .unwrap_or(*missing);
                     out.push(Code {
                         text,
+                        trusted,
                         width,
                         is_space: len == 1 && byte == 32,
                     });
@@ -344,21 +401,8 @@ impl Font {
                     .clamp(1, 4);
                     let code_bytes = rest.get(..len).unwrap_or(rest);
                     let code = code_value(code_bytes);
-                    let text = self
-                        .to_unicode
-                        .as_ref()
-                        .and_then(|m| m.lookup(code_bytes.len(), code))
-                        .or_else(|| charset.decode(code_bytes))
-                        .or_else(|| {
-                            let gid = match cid_to_gid {
-                                Some(map) => {
-                                    let at = usize::try_from(code).ok()?.checked_mul(2)?;
-                                    u16::from_be_bytes([*map.get(at)?, *map.get(at + 1)?])
-                                }
-                                None => u16::try_from(code).ok()?,
-                            };
-                            glyph_chars.get(&gid).map(|c| c.to_string())
-                        });
+                    let (text, trusted) =
+                        self.composite_text(*charset, code_bytes, code, cid_to_gid, glyph_chars);
                     let width = if *charset == Predefined::Identity {
                         widths
                             .get(&code)
@@ -379,6 +423,7 @@ impl Font {
                     };
                     out.push(Code {
                         text,
+                        trusted,
                         width,
                         is_space: len == 1 && code == 32,
                     });
@@ -386,7 +431,63 @@ impl Font {
                 }
             }
         }
-        out
+    }
+
+    /// A ToUnicode lookup, remembered.
+    fn memo_lookup(&self, map: &ToUnicode, len: usize, code: u32) -> Option<Rc<str>> {
+        let key = (u8::try_from(len).unwrap_or(u8::MAX), code);
+        if let Some((t, _)) = self.memo.borrow().get(&key) {
+            return t.clone();
+        }
+        let t: Option<Rc<str>> = map.lookup(len, code).map(Rc::from);
+        self.remember(key, (t.clone(), t.is_some()));
+        t
+    }
+
+    fn remember(&self, key: (u8, u32), value: CodeText) {
+        let mut memo = self.memo.borrow_mut();
+        if memo.len() < MAX_MEMO {
+            memo.insert(key, value);
+        }
+    }
+
+    /// Text of a composite font's code: ToUnicode, the predefined CMap's charset, or the
+    /// embedded TrueType program's cmap (a guess: not trusted).
+    fn composite_text(
+        &self,
+        charset: Predefined,
+        code_bytes: &[u8],
+        code: u32,
+        cid_to_gid: &Option<Vec<u8>>,
+        glyph_chars: &HashMap<u16, char>,
+    ) -> CodeText {
+        let key = (u8::try_from(code_bytes.len()).unwrap_or(u8::MAX), code);
+        if let Some(hit) = self.memo.borrow().get(&key) {
+            return hit.clone();
+        }
+        let named = self
+            .to_unicode
+            .as_ref()
+            .and_then(|m| m.lookup(code_bytes.len(), code))
+            .or_else(|| charset.decode(code_bytes));
+        let value = match named {
+            Some(t) => (Some(Rc::from(t)), true),
+            None => {
+                let guess = (|| {
+                    let gid = match cid_to_gid {
+                        Some(map) => {
+                            let at = usize::try_from(code).ok()?.checked_mul(2)?;
+                            u16::from_be_bytes([*map.get(at)?, *map.get(at + 1)?])
+                        }
+                        None => u16::try_from(code).ok()?,
+                    };
+                    glyph_chars.get(&gid).map(|c| Rc::from(c.to_string()))
+                })();
+                (guess, false)
+            }
+        };
+        self.remember(key, value.clone());
+        value
     }
 }
 
@@ -418,15 +519,80 @@ mod tests {
         let codes = font.decode(b"AB C\x93");
         let texts: Vec<_> = codes
             .iter()
-            .map(|c| c.text.clone().unwrap_or_default())
+            .map(|c| c.text.as_deref().unwrap_or_default().to_string())
             .collect();
         assert_eq!(texts, ["A", "机", " ", "\u{FFFD}", "“"]);
+        let trusted: Vec<bool> = codes.iter().map(|c| c.trusted).collect();
+        assert_eq!(
+            trusted,
+            [true, true, true, false, true],
+            "g7 is not a known name"
+        );
         assert!((codes[0].width - 0.667).abs() < 1e-9);
         assert!(
             (codes[2].width - 0.5).abs() < 1e-9,
             "a missing width is half an em"
         );
         assert!(codes[2].is_space && !codes[0].is_space);
+    }
+
+    #[test]
+    fn simple_font_keeps_one_byte_codes_under_a_two_byte_code_space() {
+        let doc = Document::with_version("1.5");
+        let cmap = b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange \
+            3 beginbfchar <6E> <006E> <B0> <00B0> <6EB0> <0041> endbfchar endcmap";
+        let to_unicode = lopdf::Stream::new(dictionary! {}, cmap.to_vec());
+        let dict = dictionary! {
+            "Subtype" => "TrueType", "BaseFont" => "ABCDEF+ArialMT",
+            "Encoding" => "WinAnsiEncoding", "ToUnicode" => Object::Stream(to_unicode),
+        };
+        let font = Font::load(&doc, &dict, 1 << 20);
+        let text = |b: &[u8]| -> String {
+            font.decode(b)
+                .iter()
+                .filter_map(|c| c.text.as_deref())
+                .collect()
+        };
+        assert_eq!(text(b"\x6E\xB0"), "A", "a 2-byte code the map has");
+        assert_eq!(text(b"\xB0\x6E"), "\u{B0}n", "1-byte codes the map has");
+        assert!(font.decode(b"nn").iter().all(|c| c.trusted));
+    }
+
+    #[test]
+    fn only_named_encodings_are_trusted() {
+        let doc = Document::with_version("1.5");
+        let embedded = dictionary! { "FontFile3" => Object::Reference((9, 0)), "Flags" => 32 };
+        let cases = [
+            // (font dictionary, trusted)
+            (
+                dictionary! { "Subtype" => "Type1", "BaseFont" => "Helvetica" },
+                true,
+            ),
+            (
+                dictionary! { "Subtype" => "Type1", "BaseFont" => "ABCDEF+Minion",
+                "FontDescriptor" => Object::Dictionary(embedded.clone()) },
+                false,
+            ),
+            (
+                dictionary! { "Subtype" => "Type1", "BaseFont" => "ABCDEF+Minion",
+                "Encoding" => "WinAnsiEncoding",
+                "FontDescriptor" => Object::Dictionary(embedded) },
+                true,
+            ),
+            (
+                dictionary! { "Subtype" => "Type1", "BaseFont" => "Symbol" },
+                false,
+            ),
+            (
+                dictionary! { "Subtype" => "Type3", "Encoding" => "WinAnsiEncoding" },
+                false,
+            ),
+        ];
+        for (dict, want) in cases {
+            let font = Font::load(&doc, &dict, 1 << 20);
+            let got = font.decode(b"Ab").iter().all(|c| c.trusted);
+            assert_eq!(got, want, "{dict:?}");
+        }
     }
 
     #[test]
@@ -440,8 +606,12 @@ mod tests {
         let font = Font::load(&doc, &dict, 1 << 20);
         assert!(font.vertical);
         let codes = font.decode(&[0xBB, 0xFA, b'5', 0xC3, 0xDC]);
-        let text: String = codes.iter().filter_map(|c| c.text.clone()).collect();
+        let text: String = codes.iter().filter_map(|c| c.text.as_deref()).collect();
         assert_eq!(text, "机5密");
+        assert!(
+            codes.iter().all(|c| c.trusted),
+            "a predefined CMap names its chars"
+        );
         assert_eq!(
             codes.iter().map(|c| c.width).collect::<Vec<_>>(),
             [1.0, 0.5, 1.0]
@@ -466,7 +636,7 @@ mod tests {
             [0.25, 0.3, 0.7, 0.9]
         );
         assert!(
-            codes.iter().all(|c| c.text.is_none()),
+            codes.iter().all(|c| c.text.is_none() && !c.trusted),
             "no ToUnicode: text is unknown, not guessed"
         );
     }

@@ -1,27 +1,15 @@
-//! The fallback text interpreter: walks a page's content operations with lopdf and its own
-//! font decoding, for the pages pdf-extract panics on or reads as empty (predefined CJK CMaps,
-//! vertical writing, Type3 fonts, malformed operands).
-//!
-//! It is iterative: form XObjects push a frame on an explicit stack bounded by
-//! `Limits::max_depth`, with a cycle check, so hostile nesting cannot overflow the stack.
-//! Image XObjects are counted, never decoded.
+//! What our own interpreter ([`super::run`]) reads for the page text: the page scan, the
+//! text of annotation appearances and form values, and the helpers (matrices, operands,
+//! content streams) the interpreter shares.
 
-use std::collections::HashMap;
-use std::rc::Rc;
-
-use lopdf::content::{Content, Operation};
+use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::font::Font;
 use super::layout::{glyphs_for, Glyph, Matrix};
+use super::run::{FontCache, Run, State};
 use super::streams;
 use crate::Limits;
 
-/// Most operations executed for one page, forms included (a form drawn a million times is a
-/// denial of service, not a document).
-const MAX_OPS_PER_PAGE: usize = 20_000_000;
-/// Deepest `q` nesting honoured; deeper saves are dropped.
-const MAX_SAVE_DEPTH: usize = 4096;
 pub(crate) const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// What the interpreter saw on a page.
@@ -34,48 +22,17 @@ pub(crate) struct PageScan {
     pub images: usize,
     /// Why part of the page could not be read.
     pub problems: Vec<String>,
+    /// Codes whose text came from a guess (no ToUnicode, an embedded program's own
+    /// encoding, a Type3 or symbolic font) or was not found at all.
+    pub untrusted: usize,
 }
 
-#[derive(Clone)]
-struct State {
-    ctm: Matrix,
-    font: Option<Rc<Font>>,
-    font_size: f64,
-    char_spacing: f64,
-    word_spacing: f64,
-    h_scale: f64,
-    leading: f64,
-    rise: f64,
-}
-
-impl Default for State {
-    fn default() -> Self {
-        State {
-            ctm: IDENTITY,
-            font: None,
-            font_size: 0.0,
-            char_spacing: 0.0,
-            word_spacing: 0.0,
-            h_scale: 1.0,
-            leading: 0.0,
-            rise: 0.0,
-        }
+impl PageScan {
+    /// Every char was read through a source that names it and nothing stopped the reading:
+    /// this text needs no second opinion.
+    pub(crate) fn trusted(&self) -> bool {
+        self.untrusted == 0 && self.problems.is_empty()
     }
-}
-
-struct Frame<'a> {
-    ops: Vec<Operation>,
-    pos: usize,
-    resources: Option<&'a Dictionary>,
-    form: Option<ObjectId>,
-    /// Graphics state to restore when the form ends, and the save-stack height at entry.
-    saved: Option<(State, usize)>,
-}
-
-#[derive(Hash, PartialEq, Eq)]
-enum FontKey {
-    Object(ObjectId),
-    Inline(usize),
 }
 
 /// Multiplies two matrices in the PDF row-vector convention (`a × b`).
@@ -183,53 +140,6 @@ pub(crate) fn page_content(
     Ok(out)
 }
 
-/// Interprets one page's content. `char_budget` bounds the glyphs kept.
-pub(crate) fn scan_page(
-    doc: &Document,
-    file: &[u8],
-    page_id: ObjectId,
-    limits: &Limits,
-    char_budget: usize,
-) -> PageScan {
-    let mut scan = PageScan::default();
-    let Ok(page) = doc.get_dictionary(page_id) else {
-        scan.problems.push("page object is not a dictionary".into());
-        return scan;
-    };
-    let cap = content_cap(limits);
-    let content = match page_content(doc, file, page, cap) {
-        Ok(c) => c,
-        Err(e) => {
-            scan.problems.push(e);
-            return scan;
-        }
-    };
-    let mut content = content;
-    strip_comments(&mut content);
-    let ops = match Content::decode(&content) {
-        Ok(c) => c.operations,
-        Err(e) => {
-            scan.problems
-                .push(format!("content stream does not parse ({e})"));
-            return scan;
-        }
-    };
-    if ops.is_empty() && content.iter().any(|b| !b.is_ascii_whitespace()) {
-        scan.problems.push("content stream holds no readable operators (damaged, or encrypted in a way that was not undone)".into());
-    }
-    drop(content);
-    let mut run = Run {
-        doc,
-        limits,
-        cap,
-        char_budget,
-        fonts: HashMap::new(),
-        scan,
-    };
-    run.execute(ops, page_resources(doc, page), IDENTITY);
-    run.scan
-}
-
 /// Most annotations of one page whose appearance is drawn.
 const MAX_ANNOTATIONS: usize = 1000;
 
@@ -240,16 +150,10 @@ pub(crate) fn scan_annotations(
     doc: &Document,
     page: &Dictionary,
     limits: &Limits,
+    fonts: &mut FontCache,
     char_budget: usize,
 ) -> PageScan {
-    let mut run = Run {
-        doc,
-        limits,
-        cap: content_cap(limits),
-        char_budget,
-        fonts: HashMap::new(),
-        scan: PageScan::default(),
-    };
+    let mut run = Run::new(doc, limits, fonts, char_budget, None);
     let Some(Object::Array(annots)) = page.get(b"Annots").ok().map(|o| deref(doc, o).1) else {
         return run.scan;
     };
@@ -313,7 +217,7 @@ pub(crate) fn scan_annotations(
         let Some(fit) = fit_box(&bbox, &matrix, &rect) else {
             continue;
         };
-        let Ok(mut data) = streams::decoded(stream, run.cap) else {
+        let Ok(mut data) = streams::decoded(stream, run.cap()) else {
             continue;
         };
         strip_comments(&mut data);
@@ -326,7 +230,12 @@ pub(crate) fn scan_annotations(
             .ok()
             .and_then(|r| deref(doc, r).1.as_dict().ok())
             .or(form_resources);
-        run.execute(content.operations, resources, mul(&matrix, &fit));
+        let ctm = mul(&matrix, &fit);
+        run.execute(
+            content.operations,
+            resources,
+            State::new(ctm, clearance_model::Rect::new(-1e9, -1e9, 1e9, 1e9)),
+        );
     }
     run.scan
 }
@@ -334,6 +243,7 @@ pub(crate) fn scan_annotations(
 /// A form field without an appearance stream (viewers build one from /V when the form asks
 /// for it): its value is laid out on one line inside the field's rectangle.
 fn widget_value(doc: &Document, annot: &Dictionary, run: &mut Run<'_, '_>) {
+    let char_budget = run.char_budget();
     let is_widget = annot
         .get(b"Subtype")
         .and_then(Object::as_name)
@@ -369,7 +279,7 @@ fn widget_value(doc: &Document, annot: &Dictionary, run: &mut Run<'_, '_>) {
     let mut x = rect[0].min(rect[2]) + 2.0;
     let y = rect[1].min(rect[3]) + (height - size) / 2.0 + 0.2 * size;
     for ch in value.chars().filter(|c| !c.is_control()) {
-        if run.scan.glyphs.len() >= run.char_budget {
+        if run.scan.glyphs.len() >= char_budget {
             break;
         }
         let width = if super::layout::is_cjk(ch) { 1.0 } else { 0.5 };
@@ -427,286 +337,6 @@ fn fit_box(bbox: &[f64; 4], matrix: &Matrix, rect: &[f64; 4]) -> Option<Matrix> 
 /// times their source size, so this is a fraction of the inflation limit.
 pub(crate) fn content_cap(limits: &Limits) -> u64 {
     (limits.max_inflated_bytes / 8).max(1 << 20)
-}
-
-struct Run<'a, 'l> {
-    doc: &'a Document,
-    limits: &'l Limits,
-    cap: u64,
-    char_budget: usize,
-    fonts: HashMap<FontKey, Rc<Font>>,
-    scan: PageScan,
-}
-
-impl<'a> Run<'a, '_> {
-    fn execute(&mut self, ops: Vec<Operation>, resources: Option<&'a Dictionary>, ctm: Matrix) {
-        let mut frames = vec![Frame {
-            ops,
-            pos: 0,
-            resources,
-            form: None,
-            saved: None,
-        }];
-        let mut gs = State {
-            ctm,
-            ..State::default()
-        };
-        let mut saves: Vec<State> = Vec::new();
-        let mut tm = IDENTITY;
-        let mut tlm = IDENTITY;
-        let mut executed = 0usize;
-        let mut decoded_bytes = 0u64;
-        while let Some(frame) = frames.last_mut() {
-            let Some(op) = frame.ops.get(frame.pos) else {
-                if let Some(Some((state, depth))) = frames.pop().map(|f| f.saved) {
-                    gs = state;
-                    saves.truncate(depth);
-                }
-                continue;
-            };
-            frame.pos += 1;
-            executed += 1;
-            if executed > MAX_OPS_PER_PAGE {
-                self.scan
-                    .problems
-                    .push(format!("more than {MAX_OPS_PER_PAGE} operations"));
-                return;
-            }
-            let resources = frame.resources;
-            let operands = op.operands.as_slice();
-            match op.operator.as_str() {
-                "q" if saves.len() < MAX_SAVE_DEPTH => saves.push(gs.clone()),
-                "Q" => {
-                    let floor = frame.saved.as_ref().map_or(0, |s| s.1);
-                    if saves.len() > floor {
-                        if let Some(s) = saves.pop() {
-                            gs = s;
-                        }
-                    }
-                }
-                "cm" => {
-                    if let Some(m) = nums::<6>(operands) {
-                        gs.ctm = mul(&m, &gs.ctm);
-                    }
-                }
-                "BT" => {
-                    tm = IDENTITY;
-                    tlm = IDENTITY;
-                }
-                "Tf" => {
-                    if let (Some(Object::Name(name)), Some(size)) =
-                        (operands.first(), operands.get(1).and_then(num))
-                    {
-                        gs.font = self.font(resources, name);
-                        gs.font_size = size;
-                    }
-                }
-                "Tc" => gs.char_spacing = nums::<1>(operands).map_or(gs.char_spacing, |[v]| v),
-                "Tw" => gs.word_spacing = nums::<1>(operands).map_or(gs.word_spacing, |[v]| v),
-                "Tz" => gs.h_scale = nums::<1>(operands).map_or(gs.h_scale, |[v]| v / 100.0),
-                "TL" => gs.leading = nums::<1>(operands).map_or(gs.leading, |[v]| v),
-                "Ts" => gs.rise = nums::<1>(operands).map_or(gs.rise, |[v]| v),
-                "Td" | "TD" => {
-                    if let Some([tx, ty]) = nums::<2>(operands) {
-                        if op.operator == "TD" {
-                            gs.leading = -ty;
-                        }
-                        tlm = mul(&translate(tx, ty), &tlm);
-                        tm = tlm;
-                    }
-                }
-                "Tm" => {
-                    if let Some(m) = nums::<6>(operands) {
-                        tlm = m;
-                        tm = m;
-                    }
-                }
-                "T*" => {
-                    tlm = mul(&translate(0.0, -gs.leading), &tlm);
-                    tm = tlm;
-                }
-                "Tj" | "'" | "\"" => {
-                    if op.operator == "\"" {
-                        if let Some([aw, ac]) = nums::<2>(operands.get(..2).unwrap_or_default()) {
-                            gs.word_spacing = aw;
-                            gs.char_spacing = ac;
-                        }
-                    }
-                    if op.operator != "Tj" {
-                        tlm = mul(&translate(0.0, -gs.leading), &tlm);
-                        tm = tlm;
-                    }
-                    self.scan.text_ops += 1;
-                    if let Some(Object::String(s, _)) = operands.last() {
-                        self.show(&gs, &mut tm, s);
-                    }
-                }
-                "TJ" => {
-                    self.scan.text_ops += 1;
-                    if let Some(Object::Array(items)) = operands.first() {
-                        for item in items {
-                            match item {
-                                Object::String(s, _) => self.show(&gs, &mut tm, s),
-                                other => {
-                                    if let Some(n) = num(other) {
-                                        let shift = -n / 1000.0 * gs.font_size;
-                                        let vertical = gs.font.as_ref().is_some_and(|f| f.vertical);
-                                        let t = if vertical {
-                                            translate(0.0, shift)
-                                        } else {
-                                            translate(shift * gs.h_scale, 0.0)
-                                        };
-                                        tm = mul(&t, &tm);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                "BI" | "ID" | "EI" => self.scan.images += usize::from(op.operator == "BI"),
-                "Do" => {
-                    let Some(Object::Name(name)) = operands.first() else {
-                        continue;
-                    };
-                    let Some((id, stream)) = self.xobject(resources, name) else {
-                        continue;
-                    };
-                    let subtype = stream
-                        .dict
-                        .get(b"Subtype")
-                        .and_then(Object::as_name)
-                        .unwrap_or_default();
-                    if subtype == b"Image" {
-                        self.scan.images += 1;
-                        continue;
-                    }
-                    if subtype != b"Form" {
-                        continue;
-                    }
-                    if frames.len() > self.limits.max_depth {
-                        self.scan.problems.push(format!(
-                            "form XObjects nested deeper than {}",
-                            self.limits.max_depth
-                        ));
-                        continue;
-                    }
-                    if id.is_some() && frames.iter().any(|f| f.form == id) {
-                        self.scan
-                            .problems
-                            .push("form XObject draws itself (cycle)".into());
-                        continue;
-                    }
-                    let budget = self.cap.saturating_sub(decoded_bytes);
-                    let data = match streams::decoded(stream, budget) {
-                        Ok(d) => d,
-                        Err(e) => {
-                            self.scan.problems.push(format!("form XObject: {e}"));
-                            continue;
-                        }
-                    };
-                    decoded_bytes += data.len() as u64;
-                    let mut data = data;
-                    strip_comments(&mut data);
-                    let ops = match Content::decode(&data) {
-                        Ok(c) => c.operations,
-                        Err(e) => {
-                            self.scan
-                                .problems
-                                .push(format!("form XObject does not parse ({e})"));
-                            continue;
-                        }
-                    };
-                    let saved = (gs.clone(), saves.len());
-                    if let Some(m) = stream
-                        .dict
-                        .get(b"Matrix")
-                        .ok()
-                        .and_then(|o| o.as_array().ok())
-                        .and_then(|a| nums::<6>(a))
-                    {
-                        gs.ctm = mul(&m, &gs.ctm);
-                    }
-                    let form_resources = stream
-                        .dict
-                        .get(b"Resources")
-                        .ok()
-                        .and_then(|r| deref(self.doc, r).1.as_dict().ok())
-                        .or(resources);
-                    frames.push(Frame {
-                        ops,
-                        pos: 0,
-                        resources: form_resources,
-                        form: id,
-                        saved: Some(saved),
-                    });
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn xobject(
-        &self,
-        resources: Option<&'a Dictionary>,
-        name: &[u8],
-    ) -> Option<(Option<ObjectId>, &'a lopdf::Stream)> {
-        let xobjects = deref(self.doc, resources?.get(b"XObject").ok()?)
-            .1
-            .as_dict()
-            .ok()?;
-        let (id, obj) = deref(self.doc, xobjects.get(name).ok()?);
-        Some((id, obj.as_stream().ok()?))
-    }
-
-    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<Rc<Font>> {
-        let fonts = deref(self.doc, resources?.get(b"Font").ok()?)
-            .1
-            .as_dict()
-            .ok()?;
-        let (id, obj) = deref(self.doc, fonts.get(name).ok()?);
-        let dict = obj.as_dict().ok()?;
-        let key = match id {
-            Some(id) => FontKey::Object(id),
-            None => FontKey::Inline(dict as *const Dictionary as usize),
-        };
-        if let Some(f) = self.fonts.get(&key) {
-            return Some(Rc::clone(f));
-        }
-        let font = Rc::new(Font::load(self.doc, dict, self.cap));
-        self.fonts.insert(key, Rc::clone(&font));
-        Some(font)
-    }
-
-    fn show(&mut self, gs: &State, tm: &mut Matrix, bytes: &[u8]) {
-        let Some(font) = gs.font.as_ref() else { return };
-        let fs = gs.font_size;
-        for code in font.decode(bytes) {
-            let spacing = gs.char_spacing + if code.is_space { gs.word_spacing } else { 0.0 };
-            let base = if font.vertical {
-                [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-            } else {
-                [gs.h_scale, 0.0, 0.0, font.height_scale, 0.0, gs.rise]
-            };
-            let trm = mul(&mul(&base, tm), &gs.ctm);
-            if self.scan.glyphs.len() < self.char_budget {
-                let text = code.text.as_deref().unwrap_or("\u{FFFD}");
-                glyphs_for(
-                    &trm,
-                    code.width,
-                    fs,
-                    text,
-                    font.vertical,
-                    &mut self.scan.glyphs,
-                );
-            }
-            let advance = if font.vertical {
-                translate(0.0, -fs + spacing)
-            } else {
-                translate((code.width * fs + spacing) * gs.h_scale, 0.0)
-            };
-            *tm = mul(&advance, tm);
-        }
-    }
 }
 
 /// Blanks out `%` comments, which lopdf's content parser mishandles (a comment ending in

@@ -32,7 +32,11 @@ pub(crate) fn glyphs_for(
     vertical: bool,
     out: &mut Vec<Glyph>,
 ) {
-    let n = text.chars().count();
+    let n = if text.len() == 1 {
+        1
+    } else {
+        text.chars().count()
+    };
     if n == 0 {
         return;
     }
@@ -55,15 +59,22 @@ pub(crate) fn glyphs_for(
             let u0 = step * k as f64;
             (u0, u0 + step, -0.2 * fs, 0.8 * fs)
         };
-        let corners = [map(u0, v0), map(u1, v0), map(u0, v1), map(u1, v1)];
-        let xs = corners.iter().map(|p| p.0);
-        let ys = corners.iter().map(|p| p.1);
-        let bbox = Rect::new(
-            xs.clone().fold(f64::INFINITY, f64::min) as f32,
-            ys.clone().fold(f64::INFINITY, f64::min) as f32,
-            xs.fold(f64::NEG_INFINITY, f64::max) as f32,
-            ys.fold(f64::NEG_INFINITY, f64::max) as f32,
-        );
+        let bbox = if b == 0.0 && c == 0.0 {
+            // Upright (the common case): two corners decide the box.
+            let (x0, x1) = (u0 * a + e, u1 * a + e);
+            let (y0, y1) = (v0 * d + f, v1 * d + f);
+            Rect::new(x0 as f32, y0 as f32, x1 as f32, y1 as f32)
+        } else {
+            let corners = [map(u0, v0), map(u1, v0), map(u0, v1), map(u1, v1)];
+            let xs = corners.iter().map(|p| p.0);
+            let ys = corners.iter().map(|p| p.1);
+            Rect::new(
+                xs.clone().fold(f64::INFINITY, f64::min) as f32,
+                ys.clone().fold(f64::INFINITY, f64::min) as f32,
+                xs.fold(f64::NEG_INFINITY, f64::max) as f32,
+                ys.fold(f64::NEG_INFINITY, f64::max) as f32,
+            )
+        };
         let (x, y) = if vertical {
             map(0.0, -(k as f64) * fs)
         } else {

@@ -1,14 +1,16 @@
 //! PDF extraction: page text with a box per char, Info/XMP metadata, embedded images.
 //!
-//! Design decision: pdf-extract is the primary text source and a small interpreter of our own
-//! ([`interp`]) is the fallback, chosen **per page**. pdf-extract's failures are mostly
-//! per-font (a predefined CJK CMap panics, a font without ToUnicode reads as nothing), so one
-//! bad page must not cost the document's other pages their better primary text. Every page
-//! is first vetted ([`primary::vet_page`]) so that pdf-extract never meets what it cannot
-//! survive (form cycles, inflation bombs); the fallback is iterative and capped throughout.
-//!
-//! [`paint`] is a separate reading of a page for forensics: everything painted, in paint order,
-//! with colours, alpha, render mode and clip (text under boxes, invisible text).
+//! Design decision: every page is read once by our own interpreter ([`run`]), which yields
+//! both its glyphs and its paint log for forensics ([`paint`]: everything painted, in paint
+//! order, with colours, alpha, render mode and clip). Its text is taken as it is when every
+//! char was read through a source that names it (ToUnicode, a standard encoding or known
+//! glyph names, a predefined CMap) and reads as text. Only the other pages go to pdf-extract
+//! ([`primary`]), whose font handling (embedded CFF/Type1 encodings, core metrics) is the
+//! most complete available; the side with more readable chars wins, **per page**, so one bad
+//! font costs no other page its text. pdf-extract gets a page only after vetting
+//! ([`primary::vet_page`]) so it never meets what it cannot survive (form cycles, inflation
+//! bombs); our interpreter is iterative and capped throughout. Fonts are loaded once per
+//! document.
 
 mod cmap;
 mod encoding;
@@ -19,6 +21,7 @@ mod meta;
 pub mod paint;
 mod primary;
 mod repair;
+mod run;
 mod streams;
 mod strings;
 mod truetype;
@@ -39,6 +42,18 @@ use layout::{Glyph, Quality};
 /// [`ExtractError::Encrypted`] when the PDF needs a password, [`ExtractError::Corrupt`] when
 /// its structure cannot be parsed.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, ExtractError> {
+    extract_with_paint(bytes, limits).map(|(doc, _)| doc)
+}
+
+/// [`extract`], plus the paint logs its single pass over each page made, for forensics to
+/// reuse (within a bound: pages missing from the map were not kept).
+///
+/// # Errors
+/// As [`extract`].
+pub fn extract_with_paint(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(ExtractedDocument, paint::PaintLogs), ExtractError> {
     let (doc, repaired) = load(bytes)?;
     let mut out = ExtractedDocument::new(Format::Pdf);
     if repaired {
@@ -56,7 +71,11 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, Extra
         ));
     }
     let mut chars_left = limits.max_text_chars;
+    let mut fonts = run::FontCache::default();
+    let mut keeper = paint::Keeper::default();
     for (&number, &page_id) in pages.iter().take(limits.max_pages) {
+        let page_run = run::run_page(&doc, bytes, number, page_id, limits, &mut fonts, chars_left);
+        keeper.keep(number, page_run.paint);
         let Ok(page) = doc.get_dictionary(page_id) else {
             out.warnings
                 .push(format!("page {number}: page object is damaged"));
@@ -69,7 +88,15 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, Extra
         if chars_left == 0 {
             continue;
         }
-        let text = page_text(&doc, bytes, number, page_id, limits, chars_left);
+        let text = page_text(
+            &doc,
+            number,
+            page_id,
+            limits,
+            chars_left,
+            page_run.scan,
+            &mut fonts,
+        );
         out.warnings
             .extend(text.warning.map(|w| format!("page {number}: {w}")));
         let (body, boxes) = layout::assemble(&text.glyphs);
@@ -101,7 +128,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<ExtractedDocument, Extra
     }
     meta::info_fields(&doc, &mut out);
     meta::xmp_fields(&doc, limits, &mut out);
-    Ok(out)
+    Ok((out, keeper.into_logs()))
 }
 
 /// Parses the file, turning lopdf's failures into the crate's errors; a damaged xref is
@@ -170,36 +197,40 @@ struct PageText {
     warning: Option<String>,
 }
 
-/// Primary first; the fallback when the primary panics, errs, is refused by the vetting, or
-/// reads no usable text. The side with more readable chars wins.
+/// Our interpreter's scan when it is trusted and readable; otherwise pdf-extract too, and
+/// the side with more readable chars (fewer unreadable on a tie) wins.
 fn page_text(
     doc: &Document,
-    file: &[u8],
     number: u32,
     page_id: lopdf::ObjectId,
     limits: &Limits,
     budget: usize,
+    scan: interp::PageScan,
+    fonts: &mut run::FontCache,
 ) -> PageText {
+    let q_scan = Quality::of(&scan.glyphs);
+    if scan.trusted() && (q_scan.usable() || scan.text_ops == 0) {
+        let warning = (scan.text_ops == 0 && scan.images > 0)
+            .then(|| "no text layer (scanned image?)".to_string());
+        let mut text = PageText {
+            glyphs: scan.glyphs,
+            warning,
+        };
+        add_annotation_text(doc, page_id, limits, &mut text, budget, fonts);
+        return text;
+    }
     let primary = match doc.get_dictionary(page_id) {
         Ok(page) => primary::vet_page(doc, page, limits)
             .and_then(|()| primary::page_glyphs(doc, number, budget)),
         Err(_) => Err("page object is damaged".into()),
     };
-    if let Ok(glyphs) = &primary {
-        if Quality::of(glyphs).usable() {
-            let mut text = PageText {
-                glyphs: primary.unwrap_or_default(),
-                warning: None,
-            };
-            add_annotation_text(doc, page_id, limits, &mut text, budget);
-            return text;
-        }
-    }
-    let scan = interp::scan_page(doc, file, page_id, limits, budget);
     let primary_glyphs = primary.as_ref().map(Vec::as_slice).unwrap_or_default();
-    let (q_primary, q_scan) = (Quality::of(primary_glyphs), Quality::of(&scan.glyphs));
-    let use_scan = q_scan.good > q_primary.good
-        || (q_scan.good == q_primary.good && q_scan.bad < q_primary.bad);
+    let q_primary = Quality::of(primary_glyphs);
+    // A usable pdf-extract reading beats an untrusted one of ours (its font handling reads
+    // embedded programs' encodings that ours only guesses).
+    let use_scan = !(primary.is_ok() && q_primary.usable())
+        && (q_scan.good > q_primary.good
+            || (q_scan.good == q_primary.good && q_scan.bad < q_primary.bad));
     let chosen_quality = if use_scan { q_scan } else { q_primary };
     let warning = if chosen_quality.good == 0 && chosen_quality.bad == 0 {
         if scan.text_ops > 0 || !scan.problems.is_empty() {
@@ -234,7 +265,7 @@ fn page_text(
         primary.unwrap_or_default()
     };
     let mut text = PageText { glyphs, warning };
-    add_annotation_text(doc, page_id, limits, &mut text, budget);
+    add_annotation_text(doc, page_id, limits, &mut text, budget, fonts);
     text
 }
 
@@ -245,12 +276,13 @@ fn add_annotation_text(
     limits: &Limits,
     text: &mut PageText,
     budget: usize,
+    fonts: &mut run::FontCache,
 ) {
     let Ok(page) = doc.get_dictionary(page_id) else {
         return;
     };
     let left = budget.saturating_sub(text.glyphs.len());
-    let annots = interp::scan_annotations(doc, page, limits, left);
+    let annots = interp::scan_annotations(doc, page, limits, fonts, left);
     text.glyphs.extend(annots.glyphs);
 }
 

@@ -1,6 +1,7 @@
-//! pdf-extract as the primary text source: its font handling (embedded CFF/Type1 encodings,
-//! core-font metrics) is the most complete available, but it panics on many real files and
-//! has no limits of its own, so every call is vetted first and run under `catch_unwind`.
+//! pdf-extract as the second text source, for the pages our interpreter cannot read through
+//! trusted means: its font handling (embedded CFF/Type1 encodings, core-font metrics) is the
+//! most complete available, but it panics on many real files and has no limits of its own,
+//! so every call is vetted first and run under `catch_unwind`.
 
 use std::cell::Cell;
 use std::collections::HashSet;

@@ -454,13 +454,22 @@ fn debug_one() {
         let prim = vet
             .clone()
             .and_then(|()| primary::page_glyphs(&doc, n, 100_000));
-        let scan = interp::scan_page(&doc, &bytes, id, &Limits::default(), 100_000);
+        let mut fonts = run::FontCache::default();
+        let scan = run::run_page(&doc, &bytes, n, id, &Limits::default(), &mut fonts, 100_000).scan;
         let ptext: String = prim
             .as_ref()
             .map(|g| g.iter().map(|g| g.ch).take(80).collect())
             .unwrap_or_default();
         let stext: String = scan.glyphs.iter().map(|g| g.ch).take(80).collect();
-        eprintln!("page {n}: vet {vet:?}\n primary {:?} {ptext:?}\n scan ops {} images {} problems {:?} {stext:?}", prim.as_ref().map(Vec::len), scan.text_ops, scan.images, scan.problems);
+        if std::env::var("PDF_DEBUG_GLYPHS").is_ok() {
+            for g in scan.glyphs.iter().take(60) {
+                eprintln!(
+                    "  {:?} x {:.1} y {:.1} adv {:.2} size {:.1}",
+                    g.ch, g.x, g.y, g.advance, g.size
+                );
+            }
+        }
+        eprintln!("page {n}: vet {vet:?}\n primary {:?} {ptext:?}\n scan ops {} images {} untrusted {} problems {:?} {stext:?}", prim.as_ref().map(Vec::len), scan.text_ops, scan.images, scan.untrusted, scan.problems);
     }
 }
 
@@ -524,11 +533,20 @@ fn time_extract() {
     }
     eprintln!("layout: {:.3} s", t.elapsed().as_secs_f64());
     let t = std::time::Instant::now();
-    for (_, id) in doc.get_pages() {
-        let _ = interp::scan_page(&doc, &bytes, id, &Limits::default(), usize::MAX);
+    let mut fonts = run::FontCache::default();
+    for (n, id) in doc.get_pages() {
+        let _ = run::run_page(
+            &doc,
+            &bytes,
+            n,
+            id,
+            &Limits::default(),
+            &mut fonts,
+            usize::MAX,
+        );
     }
     eprintln!(
-        "fallback interpreter on every page: {:.3} s",
+        "our interpreter (text and paint) on every page: {:.3} s",
         t.elapsed().as_secs_f64()
     );
 }

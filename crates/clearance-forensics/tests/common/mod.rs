@@ -50,6 +50,7 @@ pub fn analyze(bytes: &[u8]) -> (Analysis, Vec<Embedded>) {
         limits: &limits,
         depth: 0,
         scan_embedded: &scan,
+        pdf_paint: None,
     };
     let a = analyze_report(bytes, &doc, &ctx);
     (a, calls.into_inner())

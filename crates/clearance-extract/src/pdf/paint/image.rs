@@ -13,7 +13,7 @@ const MAX_SAMPLED_IMAGE: u64 = 4 << 20;
 const MAX_SAMPLED_PER_PAGE: u64 = 32 << 20;
 
 /// Mean darkness of a small, simply encoded image; `None` when not cheap to know.
-pub(super) fn darkness(
+pub(crate) fn darkness(
     doc: &Document,
     stream: &Stream,
     mask: bool,

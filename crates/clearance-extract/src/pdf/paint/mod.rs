@@ -1,22 +1,23 @@
 //! The paint log of a page: what was painted, in paint order, with the graphics state that
 //! decides whether it can be seen (colours, alpha, blend mode, render mode, clip).
 //!
-//! Design decision: this is a second interpreter beside the text fallback ([`super::interp`]),
-//! not a mode of it. The text path is tuned to read text out of damaged files and must stay
-//! as it is; the paint log needs the whole graphics state and path geometry, which text
-//! extraction never pays for. Both share the font decoding, glyph geometry, content stream
-//! reading and the form XObject rules (explicit frame stack, depth limit, cycle check), so a
-//! glyph has the same box here as in the fallback text. Forensics calls it per page, only
-//! for the checks that need paint order (text under boxes, invisible text).
+//! Design decision: the log comes from the same single pass over the page that yields its
+//! text ([`super::run`]), during extraction. Extraction hands the logs over with the
+//! document ([`crate::extract_for_forensics`]) so forensics reuses them instead of
+//! interpreting every page again; [`page_paint`] reads one page afresh when they are not
+//! there.
 
-mod colour;
-mod image;
-mod path;
-mod run;
-mod standard_widths;
+pub(crate) mod colour;
+pub(crate) mod image;
+mod keeper;
+pub(crate) mod path;
+pub(crate) mod standard_widths;
 
 use clearance_model::Rect;
 use lopdf::Document;
+
+pub(crate) use keeper::Keeper;
+pub use keeper::PaintLogs;
 
 pub use colour::Rgb;
 pub use path::{FillRule, Shape};
@@ -180,7 +181,13 @@ pub fn page_paint(
     page: u32,
     limits: &Limits,
 ) -> Result<PaintLog, ExtractError> {
-    run::page_paint(doc, file, page, limits)
+    let page_id = doc
+        .get_pages()
+        .get(&page)
+        .copied()
+        .ok_or_else(|| ExtractError::corrupt("pdf", format!("page {page} does not exist")))?;
+    let mut fonts = super::run::FontCache::default();
+    super::run::run_page(doc, file, page, page_id, limits, &mut fonts, 0).paint
 }
 
 #[cfg(test)]

@@ -247,3 +247,18 @@ fn garbage_operands_are_ignored() {
     );
     assert!(texts(&log).is_empty(), "no font, no glyphs");
 }
+
+#[test]
+fn extraction_hands_over_the_logs_page_paint_makes() {
+    let bytes = pdf(
+        "BT /F1 12 Tf 72 700 Td (Nightjar) Tj ET 0 g 70 695 80 16 re f",
+        "",
+        &[],
+    );
+    let (doc, mut kept) = crate::pdf::extract_with_paint(&bytes, &Limits::default()).unwrap();
+    assert!(doc.segments[0].text.contains("Nightjar"));
+    let fresh = paint(&bytes);
+    assert_eq!(kept.remove(&1).unwrap().unwrap(), fresh);
+    assert_eq!(texts(&fresh).len(), 1);
+    assert_eq!(fills(&fresh).len(), 1);
+}

@@ -179,10 +179,22 @@ fn as_cover<'a>(item: &'a PaintItem, page_area: f32) -> Option<Cover<'a>> {
 
 pub(super) fn check(log: &PaintLog, glyphs: &[GlyphAt], doc: &ExtractedDocument, out: &mut Out) {
     let page_area = log.crop_box.area().max(1.0);
+    // Most pages paint no cover after their first glyph: nothing to examine.
+    let first_text = glyphs.first().map_or(usize::MAX, |g| g.item);
+    let any_cover = log
+        .items
+        .iter()
+        .skip(first_text.saturating_add(1))
+        .any(|item| as_cover(item, page_area).is_some());
+    if !any_cover {
+        return;
+    }
     // For each glyph, the first cover painted after it that hides it.
     let mut hidden_by: Vec<Option<usize>> = vec![None; glyphs.len()];
     let painted: Vec<bool> = glyphs.iter().map(GlyphAt::painted).collect();
-    let grid = Grid::new(glyphs);
+    // Built when the first cover turns up: most pages have none, and indexing thousands of
+    // glyphs for nothing was a sixth of a text-only scan.
+    let mut grid: Option<Grid> = None;
     let mut pairs = 0usize;
     let mut partial = false;
     for (ci, item) in log.items.iter().enumerate() {
@@ -194,7 +206,12 @@ pub(super) fn check(log: &PaintLog, glyphs: &[GlyphAt], doc: &ExtractedDocument,
             continue;
         }
         let before = glyphs.partition_point(|g| g.item < ci);
-        let candidates = grid.candidates(&area, before);
+        if before == 0 {
+            continue;
+        }
+        let candidates = grid
+            .get_or_insert_with(|| Grid::new(glyphs))
+            .candidates(&area, before);
         pairs += candidates.len();
         if pairs > MAX_PAIRS {
             partial = true;

@@ -39,7 +39,15 @@ pub(super) fn centre(r: &Rect) -> (f32, f32) {
 
 /// Every glyph of the log, in paint order.
 pub(super) fn flatten(log: &PaintLog) -> Vec<GlyphAt<'_>> {
-    let mut out = Vec::new();
+    let n = log
+        .items
+        .iter()
+        .map(|p| match p {
+            PaintItem::Text(t) => t.glyphs.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(n);
     for (item, p) in log.items.iter().enumerate() {
         if let PaintItem::Text(t) = p {
             out.extend(

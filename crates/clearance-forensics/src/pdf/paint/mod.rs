@@ -7,6 +7,8 @@
 //! this removes the white-box and shading false positives of tools that only compare
 //! positions. Words are recovered from the extracted page text (so findings carry spans the
 //! content detectors' findings share); the paint log's own decoded chars are the fallback.
+//! The logs are the ones extraction made in its single pass over each page
+//! ([`Context::pdf_paint`]); a page without one is interpreted here.
 
 mod cover;
 mod glyphs;
@@ -23,7 +25,8 @@ use lopdf::{Document, ObjectId};
 use crate::report::Out;
 use crate::Context;
 
-/// Runs the paint-order checks on every page (up to the page limit).
+/// Runs the paint-order checks on every page (up to the page limit), on the logs extraction
+/// kept where the context has them.
 pub(super) fn check(
     pdf: &Document,
     bytes: &[u8],
@@ -37,12 +40,20 @@ pub(super) fn check(
     let mut offpage = Vec::new();
     let mut visible = String::new();
     for &page in pages.keys().take(ctx.limits.max_pages) {
-        match page_paint(pdf, bytes, page, ctx.limits) {
+        let fresh;
+        let log = match ctx.pdf_paint.and_then(|kept| kept.get(&page)) {
+            Some(kept) => kept,
+            None => {
+                fresh = page_paint(pdf, bytes, page, ctx.limits);
+                &fresh
+            }
+        };
+        match log {
             Ok(log) => {
-                let glyphs = glyphs::flatten(&log);
-                cover::check(&log, &glyphs, doc, out);
+                let glyphs = glyphs::flatten(log);
+                cover::check(log, &glyphs, doc, out);
                 let mut found = Out::default();
-                invisible::check(&log, &glyphs, doc, &mut found);
+                invisible::check(log, &glyphs, doc, &mut found);
                 for f in found.findings {
                     if f.rule == invisible::OFFPAGE_RULE {
                         offpage.push(f);
@@ -52,14 +63,22 @@ pub(super) fn check(
                 }
                 found.warnings.into_iter().for_each(|w| out.warn(w));
                 if visible.len() < MAX_VISIBLE_TEXT {
-                    visible.extend(
-                        glyphs
-                            .iter()
-                            .filter(|g| g.painted() && g.bbox.intersect(&log.crop_box).is_some())
-                            .map(|g| g.ch)
-                            .filter(|c| c.is_alphanumeric())
-                            .flat_map(char::to_lowercase),
-                    );
+                    for g in &glyphs {
+                        let c = g.ch;
+                        // Cheapest test first: most glyphs are ASCII letters and digits.
+                        let ascii = c.is_ascii_alphanumeric();
+                        if !(ascii || (!c.is_ascii() && c.is_alphanumeric()))
+                            || !g.painted()
+                            || g.bbox.intersect(&log.crop_box).is_none()
+                        {
+                            continue;
+                        }
+                        if ascii {
+                            visible.push(c.to_ascii_lowercase());
+                        } else {
+                            visible.extend(c.to_lowercase());
+                        }
+                    }
                     visible.push('\n');
                 }
                 if !log.problems.is_empty() {

@@ -1,5 +1,12 @@
-//! The paint interpreter: walks a page's operations (forms inlined on an explicit frame
-//! stack) and records every paint with its graphics state.
+//! The one content interpreter: walks a page's operations (forms inlined on an explicit
+//! frame stack bounded by `Limits::max_depth`, with a cycle check) and yields, in a single
+//! pass, the glyphs for the page text and the paint log forensics reads (every paint with
+//! its graphics state).
+//!
+//! Design decision: text and paint share one pass and one text state so a glyph has the same
+//! box in both and a page's content is decoded and parsed once. Fonts are loaded once per
+//! document ([`FontCache`]), not per page. Painting costs little when the caller does not
+//! want the log (annotation appearances): items are simply not kept.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -8,31 +15,132 @@ use clearance_model::Rect;
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
-use super::super::font::Font;
-use super::super::interp::{
+use super::font::{Code, Font};
+use super::interp::{
     content_cap, deref, mul, num, nums, page_content, page_resources, strip_comments, translate,
-    IDENTITY,
+    PageScan, IDENTITY,
 };
-use super::super::layout::{glyphs_for, Glyph, Matrix};
-use super::super::{media_box, primary, streams};
-use super::colour::{operand_numbers, space_named, Rgb, Space};
-use super::image;
-use super::path::{FillRule, PathBuilder, Shape};
-use super::standard_widths::{self, Widths};
-use super::{Blend, FillPaint, ImagePaint, PaintItem, PaintLog, PaintedGlyph, TextPaint};
+use super::layout::{glyphs_for, Glyph, Matrix};
+use super::paint::colour::{operand_numbers, space_named, Rgb, Space};
+use super::paint::image;
+use super::paint::path::{FillRule, PathBuilder, Shape};
+use super::paint::standard_widths::{self, Widths};
+use super::paint::{Blend, FillPaint, ImagePaint, PaintItem, PaintLog, PaintedGlyph, TextPaint};
+use super::{media_box, primary, streams};
 use crate::{ExtractError, Limits};
 
-/// Most operations executed for one page, forms included.
-const MAX_OPS: usize = 5_000_000;
+/// Most operations executed for one page, forms included (a form drawn a million times is a
+/// denial of service, not a document).
+const MAX_OPS: usize = 20_000_000;
 /// Most paint items kept for one page.
 const MAX_ITEMS: usize = 200_000;
-/// Most glyphs kept for one page.
+/// Most glyphs kept in one page's paint log.
 const MAX_GLYPHS: usize = 500_000;
-/// Deepest `q` nesting honoured.
+/// Deepest `q` nesting honoured; deeper saves are dropped.
 const MAX_SAVE_DEPTH: usize = 4096;
 
+/// Fonts of one document, loaded once: pages sharing a font object share its decoding.
+#[derive(Default)]
+pub(crate) struct FontCache {
+    fonts: HashMap<FontKey, (Rc<Font>, Option<&'static Widths>)>,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+enum FontKey {
+    Object(ObjectId),
+    /// A font dictionary written inline in a resource dictionary, by address (the
+    /// document outlives the cache).
+    Inline(usize),
+}
+
+/// One page read once: its text scan and its paint log (or why the page could not be read).
+pub(crate) struct PageRun {
+    pub scan: PageScan,
+    pub paint: Result<PaintLog, ExtractError>,
+}
+
+/// Interprets page `page` (1-based; `page_id` its object). `char_budget` bounds the text
+/// glyphs kept; the paint log has its own bounds.
+pub(crate) fn run_page(
+    doc: &Document,
+    file: &[u8],
+    page: u32,
+    page_id: ObjectId,
+    limits: &Limits,
+    fonts: &mut FontCache,
+    char_budget: usize,
+) -> PageRun {
+    let mut scan = PageScan::default();
+    let fail = |scan: PageScan, e: String| PageRun {
+        scan,
+        paint: Err(ExtractError::corrupt("pdf", format!("page {page}: {e}"))),
+    };
+    let Ok(dict) = doc.get_dictionary(page_id) else {
+        scan.problems.push("page object is not a dictionary".into());
+        return fail(scan, "page object is not a dictionary".into());
+    };
+    let media = media_box(doc, dict);
+    let crop = primary::inherited(doc, dict, b"CropBox")
+        .and_then(|o| deref(doc, o).1.as_array().ok())
+        .and_then(|a| {
+            let v: Vec<f64> = a.iter().filter_map(|o| num(deref(doc, o).1)).collect();
+            nums_from(&v)
+        })
+        .and_then(|r| r.intersect(&media))
+        .unwrap_or(media);
+    let cap = content_cap(limits);
+    let mut content = match page_content(doc, file, dict, cap) {
+        Ok(c) => c,
+        Err(e) => {
+            scan.problems.push(e.clone());
+            return fail(scan, e);
+        }
+    };
+    strip_comments(&mut content);
+    let ops = match Content::decode(&content) {
+        Ok(c) => c.operations,
+        Err(e) => {
+            let e = format!("content stream does not parse ({e})");
+            scan.problems.push(e.clone());
+            return fail(scan, e);
+        }
+    };
+    // A note for the page text only: the paint log of an unreadable page is simply empty.
+    let unreadable = ops.is_empty() && content.iter().any(|b| !b.is_ascii_whitespace());
+    drop(content);
+    let log = PaintLog {
+        page,
+        media_box: media,
+        crop_box: crop,
+        ..PaintLog::default()
+    };
+    let mut run = Run::new(doc, limits, fonts, char_budget, Some(log));
+    run.execute(ops, page_resources(doc, dict), State::new(IDENTITY, media));
+    let Run { mut scan, log, .. } = run;
+    let paint = match log {
+        Some(mut log) => {
+            log.problems.clone_from(&scan.problems);
+            Ok(log)
+        }
+        None => Err(ExtractError::corrupt(
+            "pdf",
+            format!("page {page}: no paint log"),
+        )),
+    };
+    if unreadable {
+        scan.problems.insert(
+            0,
+            "content stream holds no readable operators (damaged, or encrypted in a way \
+             that was not undone)"
+                .into(),
+        );
+    }
+    PageRun { scan, paint }
+}
+
 #[derive(Clone)]
-struct State {
+/// The graphics state (text state included).
+pub(crate) struct State {
     ctm: Matrix,
     clip: Rect,
     text_clip: bool,
@@ -57,7 +165,7 @@ struct State {
 }
 
 impl State {
-    fn new(ctm: Matrix, clip: Rect) -> Self {
+    pub(crate) fn new(ctm: Matrix, clip: Rect) -> Self {
         State {
             ctm,
             clip,
@@ -91,69 +199,24 @@ struct Frame<'a> {
     saved: Option<(State, usize)>,
 }
 
-struct Run<'a> {
+/// The interpreter over one page (or one annotation appearance after another).
+pub(crate) struct Run<'a, 'c> {
     doc: &'a Document,
     max_depth: usize,
     cap: u64,
-    fonts: HashMap<ObjectId, (Rc<Font>, Option<&'static Widths>)>,
-    log: PaintLog,
+    fonts: &'c mut FontCache,
+    /// The paint log, when the caller wants one.
+    log: Option<PaintLog>,
+    /// Glyphs in the paint log so far.
     glyphs: usize,
     /// Image bytes decoded so far for darkness.
     sampled: u64,
-}
-
-pub(super) fn page_paint(
-    doc: &Document,
-    file: &[u8],
-    page: u32,
-    limits: &Limits,
-) -> Result<PaintLog, ExtractError> {
-    let page_id = doc
-        .get_pages()
-        .get(&page)
-        .copied()
-        .ok_or_else(|| ExtractError::corrupt("pdf", format!("page {page} does not exist")))?;
-    let dict = doc
-        .get_dictionary(page_id)
-        .map_err(|e| ExtractError::corrupt("pdf", format!("page {page}: {e}")))?;
-    let media = media_box(doc, dict);
-    let crop = primary::inherited(doc, dict, b"CropBox")
-        .and_then(|o| deref(doc, o).1.as_array().ok())
-        .and_then(|a| {
-            let v: Vec<f64> = a.iter().filter_map(|o| num(deref(doc, o).1)).collect();
-            nums_from(&v)
-        })
-        .and_then(|r| r.intersect(&media))
-        .unwrap_or(media);
-    let cap = content_cap(limits);
-    let mut content = page_content(doc, file, dict, cap)
-        .map_err(|e| ExtractError::corrupt("pdf", format!("page {page}: {e}")))?;
-    strip_comments(&mut content);
-    let ops = Content::decode(&content)
-        .map_err(|e| {
-            ExtractError::corrupt(
-                "pdf",
-                format!("page {page}: content stream does not parse ({e})"),
-            )
-        })?
-        .operations;
-    drop(content);
-    let mut run = Run {
-        doc,
-        max_depth: limits.max_depth,
-        cap,
-        fonts: HashMap::new(),
-        log: PaintLog {
-            page,
-            media_box: media,
-            crop_box: crop,
-            ..PaintLog::default()
-        },
-        glyphs: 0,
-        sampled: 0,
-    };
-    run.execute(ops, page_resources(doc, dict), State::new(IDENTITY, media));
-    Ok(run.log)
+    /// What the page text needs.
+    pub scan: PageScan,
+    char_budget: usize,
+    /// Reused buffers: codes of the string being shown, glyphs of the operator.
+    codes: Vec<Code>,
+    shown: Vec<Glyph>,
 }
 
 fn nums_from(v: &[f64]) -> Option<Rect> {
@@ -216,22 +279,62 @@ fn unit_square(ctm: &Matrix) -> Option<Rect> {
             (x * ctm[1] + y * ctm[3] + ctm[5]) as f32,
         )
     });
-    super::path::bbox_of(pts.iter()).filter(|r| !r.is_unknown() && r.area() > 0.0)
+    super::paint::path::bbox_of(pts.iter()).filter(|r| !r.is_unknown() && r.area() > 0.0)
 }
 
-impl<'a> Run<'a> {
-    fn push(&mut self, item: PaintItem) {
-        if self.log.items.len() < MAX_ITEMS {
-            self.log.items.push(item);
-        } else if self.log.items.len() == MAX_ITEMS {
-            self.log
-                .problems
-                .push(format!("more than {MAX_ITEMS} paint operations"));
-            self.log.items.push(PaintItem::Clip(Rect::default()));
+impl<'a, 'c> Run<'a, 'c> {
+    pub(crate) fn new(
+        doc: &'a Document,
+        limits: &Limits,
+        fonts: &'c mut FontCache,
+        char_budget: usize,
+        log: Option<PaintLog>,
+    ) -> Self {
+        Run {
+            doc,
+            max_depth: limits.max_depth,
+            cap: content_cap(limits),
+            fonts,
+            log,
+            glyphs: 0,
+            sampled: 0,
+            scan: PageScan::default(),
+            char_budget,
+            codes: Vec::new(),
+            shown: Vec::new(),
         }
     }
 
-    fn execute(&mut self, ops: Vec<Operation>, resources: Option<&'a Dictionary>, gs: State) {
+    /// The most glyphs the text may take.
+    pub(crate) fn char_budget(&self) -> usize {
+        self.char_budget
+    }
+
+    pub(crate) fn cap(&self) -> u64 {
+        self.cap
+    }
+
+    fn push(&mut self, item: PaintItem) {
+        let Some(log) = self.log.as_mut() else {
+            return;
+        };
+        if log.items.len() < MAX_ITEMS {
+            log.items.push(item);
+        } else if log.items.len() == MAX_ITEMS {
+            self.scan
+                .problems
+                .push(format!("more than {MAX_ITEMS} paint operations"));
+            log.items.push(PaintItem::Clip(Rect::default()));
+        }
+    }
+
+    /// Runs `ops` (a page or an appearance stream) from graphics state `gs`.
+    pub(crate) fn execute(
+        &mut self,
+        ops: Vec<Operation>,
+        resources: Option<&'a Dictionary>,
+        gs: State,
+    ) {
         let mut frames = vec![Frame {
             ops,
             pos: 0,
@@ -259,7 +362,7 @@ impl<'a> Run<'a> {
             frame.pos += 1;
             executed += 1;
             if executed > MAX_OPS {
-                self.log
+                self.scan
                     .problems
                     .push(format!("more than {MAX_OPS} operations"));
                 return;
@@ -458,18 +561,20 @@ impl<'a> Run<'a> {
                         tlm = mul(&translate(0.0, -gs.leading), &tlm);
                         tm = tlm;
                     }
-                    let mut glyphs = Vec::new();
+                    self.scan.text_ops += 1;
+                    self.shown.clear();
                     if let Some(Object::String(s, _)) = operands.last() {
-                        self.show(&gs, &mut tm, s, &mut glyphs);
+                        self.show(&gs, &mut tm, s);
                     }
-                    self.text(&gs, glyphs, &mut clip_text);
+                    self.text(&gs, &mut clip_text);
                 }
                 "TJ" => {
-                    let mut glyphs = Vec::new();
+                    self.scan.text_ops += 1;
+                    self.shown.clear();
                     if let Some(Object::Array(items)) = operands.first() {
                         for item in items {
                             match item {
-                                Object::String(s, _) => self.show(&gs, &mut tm, s, &mut glyphs),
+                                Object::String(s, _) => self.show(&gs, &mut tm, s),
                                 other => {
                                     if let Some(n) = num(other) {
                                         let shift = -n / 1000.0 * gs.font_size;
@@ -485,9 +590,10 @@ impl<'a> Run<'a> {
                             }
                         }
                     }
-                    self.text(&gs, glyphs, &mut clip_text);
+                    self.text(&gs, &mut clip_text);
                 }
                 "BI" => {
+                    self.scan.images += 1;
                     if let Some(Object::Stream(s)) = operands.first() {
                         self.image(&gs, s, true);
                     }
@@ -505,6 +611,7 @@ impl<'a> Run<'a> {
                         .and_then(Object::as_name)
                         .unwrap_or_default();
                     if subtype == b"Image" {
+                        self.scan.images += 1;
                         self.image(&gs, stream, false);
                         continue;
                     }
@@ -512,14 +619,14 @@ impl<'a> Run<'a> {
                         continue;
                     }
                     if frames.len() > self.max_depth {
-                        self.log.problems.push(format!(
+                        self.scan.problems.push(format!(
                             "form XObjects nested deeper than {}",
                             self.max_depth
                         ));
                         continue;
                     }
                     if id.is_some() && frames.iter().any(|f| f.form == id) {
-                        self.log
+                        self.scan
                             .problems
                             .push("form XObject draws itself (cycle)".into());
                         continue;
@@ -528,7 +635,7 @@ impl<'a> Run<'a> {
                     let mut data = match streams::decoded(stream, budget) {
                         Ok(d) => d,
                         Err(e) => {
-                            self.log.problems.push(format!("form XObject: {e}"));
+                            self.scan.problems.push(format!("form XObject: {e}"));
                             continue;
                         }
                     };
@@ -537,7 +644,7 @@ impl<'a> Run<'a> {
                     let ops = match Content::decode(&data) {
                         Ok(c) => c.operations,
                         Err(e) => {
-                            self.log
+                            self.scan
                                 .problems
                                 .push(format!("form XObject does not parse ({e})"));
                             continue;
@@ -599,22 +706,34 @@ impl<'a> Run<'a> {
         }));
     }
 
-    fn text(&mut self, gs: &State, glyphs: Vec<Glyph>, clip_text: &mut Vec<Rect>) {
-        if glyphs.is_empty() {
+    /// Records the glyphs of one text operator (in `self.shown`): into the page text
+    /// within its budget, and as one paint item.
+    fn text(&mut self, gs: &State, clip_text: &mut Vec<Rect>) {
+        if self.shown.is_empty() {
             return;
         }
+        let room = self.char_budget.saturating_sub(self.scan.glyphs.len());
+        self.scan
+            .glyphs
+            .extend(self.shown.iter().take(room).cloned());
         if gs.render_mode >= 4 {
-            clip_text.extend(glyphs.iter().map(|g| g.bbox));
+            clip_text.extend(self.shown.iter().map(|g| g.bbox));
         }
-        let size = glyphs.first().map_or(0.0, |g| g.size as f32);
+        if self.log.is_none() || self.glyphs >= MAX_GLYPHS {
+            return;
+        }
+        self.glyphs += self.shown.len();
+        let size = self.shown.first().map_or(0.0, |g| g.size as f32);
+        let glyphs = self
+            .shown
+            .iter()
+            .map(|g| PaintedGlyph {
+                ch: g.ch,
+                bbox: g.bbox,
+            })
+            .collect();
         self.push(PaintItem::Text(TextPaint {
-            glyphs: glyphs
-                .iter()
-                .map(|g| PaintedGlyph {
-                    ch: g.ch,
-                    bbox: g.bbox,
-                })
-                .collect(),
+            glyphs,
             fill: gs.fill,
             stroke: gs.stroke,
             render_mode: gs.render_mode,
@@ -665,6 +784,9 @@ impl<'a> Run<'a> {
     }
 
     fn image(&mut self, gs: &State, stream: &Stream, inline: bool) {
+        if self.log.is_none() {
+            return;
+        }
         let Some(bbox) = unit_square(&gs.ctm) else {
             return;
         };
@@ -715,46 +837,52 @@ impl<'a> Run<'a> {
             .ok()?;
         let (id, obj) = deref(self.doc, fonts.get(name).ok()?);
         let dict = obj.as_dict().ok()?;
-        if let Some(f) = id.and_then(|id| self.fonts.get(&id)) {
-            return Some((Rc::clone(&f.0), f.1));
+        let key = match id {
+            Some(id) => FontKey::Object(id),
+            None => FontKey::Inline(std::ptr::from_ref(dict) as usize),
+        };
+        if let Some((font, widths)) = self.fonts.fonts.get(&key) {
+            return Some((Rc::clone(font), *widths));
         }
         let font = Rc::new(Font::load(self.doc, dict, self.cap));
         let widths = standard_widths(dict);
-        if let Some(id) = id {
-            self.fonts.insert(id, (Rc::clone(&font), widths));
-        }
+        self.fonts.fonts.insert(key, (Rc::clone(&font), widths));
         Some((font, widths))
     }
 
-    fn show(&mut self, gs: &State, tm: &mut Matrix, bytes: &[u8], out: &mut Vec<Glyph>) {
+    /// Glyphs of one shown string, appended to `self.shown`; `tm` advances past them.
+    fn show(&mut self, gs: &State, tm: &mut Matrix, bytes: &[u8]) {
         let Some(font) = gs.font.as_ref() else { return };
         let fs = gs.font_size;
-        let codes = font.decode(bytes);
+        let mut codes = std::mem::take(&mut self.codes);
+        font.decode_into(bytes, &mut codes);
         // A simple font decodes one code per byte: the byte picks the standard width.
         let std = gs.std_widths.filter(|_| codes.len() == bytes.len());
-        for (k, mut code) in codes.into_iter().enumerate() {
-            if let Some(w) = std.and_then(|t| t.get(usize::from(*bytes.get(k)?).checked_sub(32)?)) {
-                code.width = f64::from(*w) / 1000.0;
-            }
+        let base = if font.vertical {
+            IDENTITY
+        } else {
+            [gs.h_scale, 0.0, 0.0, font.height_scale, 0.0, gs.rise]
+        };
+        for (k, code) in codes.iter().enumerate() {
+            let width = std
+                .and_then(|t| t.get(usize::from(*bytes.get(k)?).checked_sub(32)?))
+                .map_or(code.width, |w| f64::from(*w) / 1000.0);
             let spacing = gs.char_spacing + if code.is_space { gs.word_spacing } else { 0.0 };
-            let base = if font.vertical {
-                IDENTITY
-            } else {
-                [gs.h_scale, 0.0, 0.0, font.height_scale, 0.0, gs.rise]
-            };
+            if !code.trusted {
+                self.scan.untrusted += 1;
+            }
             let trm = mul(&mul(&base, tm), &gs.ctm);
-            if self.glyphs < MAX_GLYPHS {
-                let before = out.len();
+            if self.shown.len() < MAX_GLYPHS {
                 let text = code.text.as_deref().unwrap_or("\u{FFFD}");
-                glyphs_for(&trm, code.width, fs, text, font.vertical, out);
-                self.glyphs += out.len() - before;
+                glyphs_for(&trm, width, fs, text, font.vertical, &mut self.shown);
             }
             let advance = if font.vertical {
                 translate(0.0, -fs + spacing)
             } else {
-                translate((code.width * fs + spacing) * gs.h_scale, 0.0)
+                translate((width * fs + spacing) * gs.h_scale, 0.0)
             };
             *tm = mul(&advance, tm);
         }
+        self.codes = codes;
     }
 }
