@@ -529,6 +529,18 @@ fn profile_parts(pages: &[String], set: &DetectorSet) {
             .sum::<usize>()
     });
     eprintln!("count digits only: {c:.3} s ({n})");
+    if let Some(w) = set.watchlist() {
+        use clearance_detect::Detector;
+        let d = clearance_detect::WatchlistDetector::new(w.clone());
+        let (_, c, n) = timed(|| {
+            let mut out = Vec::new();
+            for p in &preps {
+                d.detect(p, &mut out);
+            }
+            out.len()
+        });
+        eprintln!("watchlist only (on normalised text): {c:.3} s ({n} hits)");
+    }
     let b = DetectorSet::builtin();
     let (_, c, n) = timed(|| pages.iter().map(|p| b.hits(p).len()).sum::<usize>());
     eprintln!("builtin hits: {c:.3} s ({n})");

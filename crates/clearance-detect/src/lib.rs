@@ -72,7 +72,7 @@ static COORDINATES: PatternDetector = PatternDetector::new("coordinates", 1);
 static MILITARY_UNITS: PatternDetector = PatternDetector::new("military-unit", 2);
 static PERSONAL_IDS: PatternDetector = PatternDetector::new("personal-id", 3);
 static PROCUREMENT: PatternDetector = PatternDetector::new("procurement-sensitive", 4);
-static SIGNS: rules::signs::SignDetector = rules::signs::SignDetector;
+static SIGNS: PatternDetector = PatternDetector::new("restricted-site", 5);
 static GPS: GpsDetector = GpsDetector;
 static METADATA: MetadataDetector = MetadataDetector;
 
@@ -281,25 +281,35 @@ pub fn context_of(text: &str, start: usize, end: usize) -> String {
     else {
         return String::new();
     };
-    let before: String = {
-        let mut v: Vec<char> = head.chars().rev().take(CONTEXT_CHARS).collect();
-        v.reverse();
-        v.into_iter().collect()
-    };
-    let after: String = tail.chars().take(CONTEXT_CHARS).collect();
-    let one_line = |s: &str| -> String {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
+    // The last CONTEXT_CHARS chars of `head` and the first of `tail`, as slices (no copies).
+    let from = head
+        .char_indices()
+        .rev()
+        .take(CONTEXT_CHARS)
+        .last()
+        .map_or(head.len(), |(i, _)| i);
+    let to = tail
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(tail.len(), |(i, _)| i);
+    let (before, after) = (head.get(from..).unwrap_or(""), tail.get(..to).unwrap_or(""));
+    let mut out = String::with_capacity(before.len() + mid.len() + after.len());
+    // Whitespace runs become one space within each part; a space that ends one part and one
+    // that starts the next both stay.
+    for part in [before, mid, after] {
+        let part_start = out.len();
+        for c in part.chars() {
             let c = if c.is_whitespace() { ' ' } else { c };
-            if !(c == ' ' && out.ends_with(' ')) {
+            if !(c == ' ' && out.len() > part_start && out.ends_with(' ')) {
                 out.push(c);
             }
         }
-        out
-    };
-    format!("{}{}{}", one_line(&before), one_line(mid), one_line(&after))
-        .trim()
-        .to_string()
+    }
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        return out;
+    }
+    trimmed.to_string()
 }
 
 fn finding_from(h: Hit, seg: &Segment, index: Option<usize>) -> Finding {
@@ -440,6 +450,59 @@ mod tests {
             let f = set.detect_text(&text);
             assert!(f.len() < 200_000, "{unit:?}: {}", f.len());
         }
+    }
+
+    #[test]
+    fn context_keeps_each_parts_own_spacing() {
+        // What the context was before it was built in one buffer: each part on one line on
+        // its own, then joined and trimmed.
+        fn separately(text: &str, start: usize, end: usize) -> String {
+            let one_line = |s: &str| -> String {
+                let mut out = String::new();
+                for c in s.chars() {
+                    let c = if c.is_whitespace() { ' ' } else { c };
+                    if !(c == ' ' && out.ends_with(' ')) {
+                        out.push(c);
+                    }
+                }
+                out
+            };
+            let head = &text[..start];
+            let n = head.chars().count();
+            let before: String = head.chars().skip(n.saturating_sub(CONTEXT_CHARS)).collect();
+            let after: String = text[end..].chars().take(CONTEXT_CHARS).collect();
+            format!(
+                "{}{}{}",
+                one_line(&before),
+                one_line(&text[start..end]),
+                one_line(&after)
+            )
+            .trim()
+            .to_string()
+        }
+        let texts = [
+            "a  \n SECRET \t\n b",
+            "  SECRET  ",
+            "x SECRET",
+            "机密　 文件 机密\n\n　资料",
+            "",
+        ];
+        for text in texts {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                        assert_eq!(
+                            context_of(text, start, end),
+                            separately(text, start, end),
+                            "{text:?} {start}..{end}"
+                        );
+                    }
+                }
+            }
+        }
+        let long = format!("{}机 密{}", "字".repeat(60), "b ".repeat(60));
+        let s = long.find('机').unwrap();
+        assert_eq!(context_of(&long, s, s + 7), separately(&long, s, s + 7));
     }
 
     #[test]

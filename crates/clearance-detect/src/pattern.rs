@@ -330,6 +330,15 @@ impl Engine {
                     }
                 } else {
                     i += 1;
+                    // Most text holds no digit: pass over eight digit-free bytes at a time.
+                    while let Some(chunk) = bytes.get(i..i + 8) {
+                        let mut w = [0u8; 8];
+                        w.copy_from_slice(chunk);
+                        if has_digit8(u64::from_le_bytes(w)) {
+                            break;
+                        }
+                        i += 8;
+                    }
                 }
             }
         }
@@ -427,6 +436,16 @@ impl Engine {
     }
 }
 
+/// True when any of eight bytes (a little-endian word) is an ASCII digit.
+fn has_digit8(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = w & !HIGH;
+    let from_0 = low7 + ONES * (0x80 - u64::from(b'0'));
+    let above_9 = low7 + ONES * (0x7F - u64::from(b'9'));
+    from_0 & !above_9 & !w & HIGH != 0
+}
+
 /// Compiles a rule's regex with `\b` as an ASCII word boundary (so the fast engines apply and
 /// a CJK char next to a digit counts as a boundary).
 pub fn compile(pattern: &str) -> Result<Regex, Box<regex_automata::meta::BuildError>> {
@@ -455,12 +474,13 @@ pub fn ceil_char(t: &str, mut i: usize) -> usize {
 pub static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(&BUILTIN_TABLES));
 
 /// Every built-in rule table; a [`PatternDetector`] names one by index.
-pub static BUILTIN_TABLES: [&[PatternSpec]; 5] = [
+pub static BUILTIN_TABLES: [&[PatternSpec]; 6] = [
     crate::rules::marking::SPECS,
     crate::rules::coords::SPECS,
     crate::rules::military::SPECS,
     crate::rules::personal::SPECS,
     crate::rules::procurement::SPECS,
+    crate::rules::signs::SPECS,
 ];
 
 /// A detector made of one built-in rule table.
@@ -507,6 +527,20 @@ pub fn run_on(table: usize, text: &str) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_digits_eight_bytes_at_once() {
+        let w = |s: &[u8; 8]| has_digit8(u64::from_le_bytes(*s));
+        assert!(!w(b"abc/:def"), "'/' and ':' sit either side of the digits");
+        assert!(!w(&[0xB0, 0xB9, 0x10, 0x19, b' ', b'A', 0xFF, 0x80]));
+        for k in 0..8 {
+            for d in [b'0', b'5', b'9'] {
+                let mut b = *b"////::::";
+                b[k] = d;
+                assert!(w(&b), "{b:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_builtin_regex_compiles_and_ids_are_unique_kebab_case() {

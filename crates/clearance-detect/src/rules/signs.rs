@@ -9,16 +9,12 @@
 //! artwork, flash), or where a military word stands near it: "No photography of the artwork
 //! is allowed" in a gallery notice is not a finding.
 //!
-//! The table is compiled into its own trigger engine (it is not in `BUILTIN_TABLES`), so
-//! adding it changes nothing for the other built-in tables.
-
-use std::sync::LazyLock;
+//! The table is one of `BUILTIN_TABLES`, so it shares the segment's normalisation and the one
+//! trigger scan with the other tables.
 
 use clearance_model::{Category, Severity};
 
-use crate::normalize::Prepared;
-use crate::pattern::{Candidate, Engine, PatternSpec, Trigger, Verdict};
-use crate::{Detector, Hit};
+use crate::pattern::{Candidate, PatternSpec, Trigger, Verdict};
 
 const C: Category = Category::RestrictedSite;
 
@@ -202,37 +198,20 @@ fn sign_context(c: &Candidate<'_, '_>) -> Option<Verdict> {
     ))
 }
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(&[SPECS]));
-
-/// The restricted-site sign detector.
-pub struct SignDetector;
-
-impl Detector for SignDetector {
-    fn id(&self) -> &'static str {
-        "restricted-site"
-    }
-
-    fn detect(&self, input: &Prepared<'_>, out: &mut Vec<Hit>) {
-        // A Prepared caches the trigger scan of the first engine that ran on it (the shared
-        // one of the other tables), so this engine needs a Prepared of its own. Offsets are
-        // into the same original text. Cheap, since most text holds no trigger at all.
-        let own = Prepared::new(input.original());
-        let engine: &'static Engine = &ENGINE;
-        engine.run_table(0, &own, out);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::Prepared;
     use crate::pattern::compile;
+    use crate::Detector;
 
     fn hits(text: &str) -> Vec<(&'static str, String)> {
         let prep = Prepared::new(text);
         let mut out = Vec::new();
-        // Another table runs first on the same Prepared, as in a real scan.
+        // Another table runs first on the same Prepared (and its trigger scan), as in a
+        // real scan.
         crate::PatternDetector::new("classification-marking", 0).detect(&prep, &mut Vec::new());
-        SignDetector.detect(&prep, &mut out);
+        crate::PatternDetector::new("restricted-site", 5).detect(&prep, &mut out);
         out.sort_by_key(|h| h.start);
         out.iter()
             .map(|h| (h.rule, text.get(h.start..h.end).unwrap_or("").to_string()))
