@@ -1,4 +1,4 @@
-//! The app's command line: `clearance-app [--db PATH] [--rules PATH] [FILE...]`.
+//! The app's command line: `clearance-app [--db PATH] [--rules PATH] [--config PATH] [FILE...]`.
 //!
 //! File arguments are offered in the intake view (not scanned before anyone signs in); the
 //! end-to-end tests hand fixture paths and a temporary ledger to the app this way.
@@ -11,8 +11,10 @@ use std::path::PathBuf;
 pub struct AppArgs {
     /// Ledger database; default: `clearance.db` in the app's data folder.
     pub db: Option<PathBuf>,
-    /// Watchlist (rules TOML) used for every scan.
+    /// Watchlist (rules TOML) used for every scan; overrides the settings file's.
     pub rules: Option<PathBuf>,
+    /// `settings.toml`; default: beside the default ledger database, as for the CLI.
+    pub config: Option<PathBuf>,
     /// Documents (or folders) to offer in the intake view.
     pub paths: Vec<PathBuf>,
     /// Options that were not understood; reported on stderr, never fatal, because WebDriver
@@ -32,7 +34,7 @@ impl AppArgs {
     /// Parses the arguments after the program name.
     ///
     /// # Errors
-    /// `--db` or `--rules` without a value.
+    /// `--db`, `--rules` or `--config` without a value.
     pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<AppArgs, ArgsError> {
         let mut out = AppArgs::default();
         let mut it = args.into_iter();
@@ -49,11 +51,16 @@ impl AppArgs {
                 "--rules" => {
                     out.rules = Some(it.next().ok_or(ArgsError::MissingValue("--rules"))?.into())
                 }
+                "--config" => {
+                    out.config = Some(it.next().ok_or(ArgsError::MissingValue("--config"))?.into())
+                }
                 other => {
                     if let Some(v) = other.strip_prefix("--db=") {
                         out.db = Some(PathBuf::from(v));
                     } else if let Some(v) = other.strip_prefix("--rules=") {
                         out.rules = Some(PathBuf::from(v));
+                    } else if let Some(v) = other.strip_prefix("--config=") {
+                        out.config = Some(PathBuf::from(v));
                     } else {
                         out.ignored.push(other.to_string());
                     }
@@ -76,6 +83,7 @@ mod tests {
     fn parses_db_rules_and_paths() {
         let a = parse(&["--db", "/tmp/l.db", "a.pdf", "--rules=w.toml", "dir"]).unwrap();
         assert_eq!(a.db, Some(PathBuf::from("/tmp/l.db")));
+        assert_eq!(a.config, None);
         assert_eq!(a.rules, Some(PathBuf::from("w.toml")));
         assert_eq!(a.paths, vec![PathBuf::from("a.pdf"), PathBuf::from("dir")]);
         assert!(a.ignored.is_empty());
@@ -86,6 +94,22 @@ mod tests {
         let a = parse(&["--automation", "x.docx"]).unwrap();
         assert_eq!(a.ignored, vec!["--automation".to_string()]);
         assert_eq!(a.paths, vec![PathBuf::from("x.docx")]);
+    }
+
+    #[test]
+    fn config_in_both_spellings() {
+        assert_eq!(
+            parse(&["--config", "/etc/s.toml"]).unwrap().config,
+            Some(PathBuf::from("/etc/s.toml"))
+        );
+        assert_eq!(
+            parse(&["--config=s.toml"]).unwrap().config,
+            Some(PathBuf::from("s.toml"))
+        );
+        assert_eq!(
+            parse(&["--config"]),
+            Err(ArgsError::MissingValue("--config"))
+        );
     }
 
     #[test]

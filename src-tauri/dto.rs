@@ -12,6 +12,9 @@ use crate::queue::{DocId, Entry, ScanState};
 /// Name of the event sent whenever a queue entry changes; its payload is a [`QueueEntryDto`].
 pub const QUEUE_CHANGED: &str = "queue-changed";
 
+/// Name of the event sent when a queue entry was removed; its payload is the entry's id.
+pub const QUEUE_REMOVED: &str = "queue-removed";
+
 /// One row of the intake queue.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,7 +70,7 @@ fn serialize_report<S: Serializer>(r: &Arc<DocumentReport>, s: S) -> Result<S::O
 }
 
 /// Facts about this app instance the UI shows or needs at start.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// App and engine version.
@@ -78,6 +81,72 @@ pub struct AppInfo {
     pub db_path: String,
     /// The watchlist file in use, if any.
     pub rules: Option<String>,
+    /// The settings file (read at start, written by `save_settings`).
+    pub settings_path: String,
+    /// Why the settings file could not be used (the app runs with defaults), if so.
+    pub settings_error: Option<String>,
+    /// Worker limits in force.
+    pub limits: LimitsDto,
+    /// The watched intake folder, if set.
+    pub intake_folder: Option<String>,
+    /// The interface language saved in the settings file, if any.
+    pub language: Option<String>,
+    /// What settings.toml holds (unset = default), for the settings form.
+    pub saved: SavedSettingsDto,
+}
+
+/// The editable fields of settings.toml as saved; `None` = not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedSettingsDto {
+    /// `[rules] watchlist`.
+    pub watchlist: Option<String>,
+    /// `[intake] folder`.
+    pub intake_folder: Option<String>,
+    /// `[limits] timeout_secs`.
+    pub timeout_secs: Option<u64>,
+    /// `[limits] memory_mib`.
+    pub memory_mib: Option<u64>,
+    /// `[limits] parallelism`.
+    pub parallelism: Option<usize>,
+    /// `[ui] language`.
+    pub language: Option<String>,
+}
+
+impl From<&clearance_engine::Settings> for SavedSettingsDto {
+    fn from(s: &clearance_engine::Settings) -> Self {
+        let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        SavedSettingsDto {
+            watchlist: path(&s.watchlist),
+            intake_folder: path(&s.intake_folder),
+            timeout_secs: s.timeout.map(|t| t.as_secs()),
+            memory_mib: s.memory_bytes.map(|m| m >> 20),
+            parallelism: s.parallelism,
+            language: s.language.clone(),
+        }
+    }
+}
+
+/// Worker limits in UI units.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitsDto {
+    /// Seconds one document may take.
+    pub timeout_secs: u64,
+    /// Address-space cap of one worker, in MiB.
+    pub memory_mib: u64,
+    /// Scan threads (workers at once).
+    pub parallelism: usize,
+}
+
+impl From<&clearance_engine::WorkerLimits> for LimitsDto {
+    fn from(l: &clearance_engine::WorkerLimits) -> Self {
+        LimitsDto {
+            timeout_secs: l.timeout.as_secs(),
+            memory_mib: l.memory_bytes >> 20,
+            parallelism: l.parallelism,
+        }
+    }
 }
 
 /// Removes per-char boxes from the extracted content: the UI places highlights from the

@@ -11,6 +11,7 @@ mod args;
 mod commands;
 mod dto;
 mod error;
+mod intake;
 mod queue;
 mod scanner;
 mod state;
@@ -23,8 +24,8 @@ use tauri::Manager;
 use crate::args::AppArgs;
 use crate::state::{AppState, Settings};
 
-/// Parallel scans: each runs a worker process; more than two would starve the UI on small
-/// machines.
+/// Parallel scans when settings.toml sets none: each runs a worker process; more than two
+/// would starve the UI on small machines.
 const SCAN_THREADS: usize = 2;
 
 fn main() -> ExitCode {
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
-                "clearance-app: {e}\nusage: clearance-app [--db PATH] [--rules PATH] [FILE...]"
+                "clearance-app: {e}\nusage: clearance-app [--db PATH] [--rules PATH] [--config PATH] [FILE...]"
             );
             return ExitCode::from(2);
         }
@@ -54,32 +55,47 @@ fn main() -> ExitCode {
 
 fn run(args: AppArgs) -> Result<(), tauri::Error> {
     let AppArgs {
-        db, rules, paths, ..
+        db,
+        rules,
+        config,
+        paths,
+        ..
     } = args;
+    let (config_path, settings, config_error) = load_settings(config, rules);
+    if let Some(e) = &config_error {
+        eprintln!("clearance-app: {e}; using the default settings");
+    }
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // The same default as the CLI, so both front ends share one ledger.
             let db_path = db.unwrap_or_else(clearance_ledger::default_db_path);
-            let scanner = scanner::Scanner::start(app.handle().clone(), SCAN_THREADS);
+            let scanner =
+                scanner::Scanner::start(app.handle().clone(), settings.limits.parallelism);
             app.manage(AppState {
                 queue: Mutex::default(),
                 scanner,
-                settings: Mutex::new(Settings { rules }),
+                settings: Mutex::new(settings),
+                config_path,
+                config_error: Mutex::new(config_error),
                 startup_paths: paths,
                 db_path,
                 ledger: Mutex::default(),
                 session: Mutex::default(),
+                intake: Mutex::default(),
             });
+            intake::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::documents::app_info,
             commands::documents::add_documents,
             commands::documents::list_queue,
+            commands::documents::remove_document,
             commands::documents::get_document,
             commands::documents::read_document_bytes,
             commands::settings::set_watchlist,
+            commands::settings::save_settings,
             commands::ledger::ledger_status,
             commands::ledger::init_ledger,
             commands::ledger::sign_in,
@@ -99,4 +115,30 @@ fn run(args: AppArgs) -> Result<(), tauri::Error> {
             commands::ledger::save_certificate,
         ])
         .run(tauri::generate_context!())
+}
+
+/// Reads settings.toml (`--config`, else the CLI's default beside the default database; only
+/// an explicit file must exist). A bad file gives the defaults plus the reason, which the UI
+/// shows: the app still starts.
+fn load_settings(
+    config: Option<std::path::PathBuf>,
+    rules_flag: Option<std::path::PathBuf>,
+) -> (std::path::PathBuf, Settings, Option<String>) {
+    let (path, loaded) = match config {
+        Some(p) => {
+            let r = clearance_engine::Settings::load(&p);
+            (p, r)
+        }
+        None => {
+            let p = clearance_engine::default_settings_path();
+            let r = clearance_engine::Settings::load_optional(&p);
+            (p, r)
+        }
+    };
+    let (file, error) = match loaded {
+        Ok(s) => (s, None),
+        Err(e) => (clearance_engine::Settings::default(), Some(e.to_string())),
+    };
+    let settings = Settings::from_file(file, rules_flag, SCAN_THREADS);
+    (path, settings, error)
 }

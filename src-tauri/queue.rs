@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use clearance_engine::CancelToken;
 use clearance_model::DocumentReport;
 use serde::Serialize;
 
@@ -41,6 +42,10 @@ pub struct Entry {
     pub state: ScanState,
     /// The report, once scanned (also for failed documents: it names the errors).
     pub report: Option<Arc<DocumentReport>>,
+    /// Cancelled when the entry is removed: kills its worker or skips it in the queue.
+    pub cancel: CancelToken,
+    /// Its row in the watched intake's queue, for documents the intake folder brought.
+    pub intake_id: Option<i64>,
 }
 
 impl Entry {
@@ -58,6 +63,8 @@ impl Entry {
 pub struct Queue {
     entries: Vec<Entry>,
     next_id: DocId,
+    /// Intake rows the reviewer removed: never shown again, even if a poll still saw them.
+    removed_intake: std::collections::HashSet<i64>,
 }
 
 /// What [`Queue::add`] did with a path.
@@ -87,6 +94,8 @@ impl Queue {
             path: path.to_path_buf(),
             state: ScanState::Queued,
             report: None,
+            cancel: CancelToken::new(),
+            intake_id: None,
         });
         Added::New(id)
     }
@@ -100,8 +109,63 @@ impl Queue {
             path: path.to_path_buf(),
             state: ScanState::Failed { reason },
             report: None,
+            cancel: CancelToken::new(),
+            intake_id: None,
         });
         id
+    }
+
+    /// Shows an intake row that is still queued or scanning (`state`), adding it if new.
+    /// Returns the entry's id when something changed; rows removed by the reviewer and rows
+    /// that already have their report are left alone.
+    pub fn sync_intake(&mut self, intake_id: i64, path: &Path, state: ScanState) -> Option<DocId> {
+        if self.removed_intake.contains(&intake_id) {
+            return None;
+        }
+        if let Some(e) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.intake_id == Some(intake_id))
+        {
+            if e.report.is_some() || e.state == state {
+                return None;
+            }
+            e.state = state;
+            return Some(e.id);
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.entries.push(Entry {
+            id,
+            path: path.to_path_buf(),
+            state,
+            report: None,
+            cancel: CancelToken::new(),
+            intake_id: Some(intake_id),
+        });
+        Some(id)
+    }
+
+    /// Stores the report of an intake row, adding the row if the poll never saw it. `None`
+    /// if the reviewer removed it.
+    pub fn finish_intake(&mut self, intake_id: i64, report: DocumentReport) -> Option<DocId> {
+        if self.removed_intake.contains(&intake_id) {
+            return None;
+        }
+        let existing = self
+            .entries
+            .iter()
+            .find(|e| e.intake_id == Some(intake_id))
+            .map(|e| e.id);
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let path = PathBuf::from(&report.path);
+                self.sync_intake(intake_id, &path, ScanState::Scanning)?
+            }
+        };
+        self.finish(id, report);
+        Some(id)
     }
 
     /// Marks an entry as being scanned. Returns false for an unknown id.
@@ -130,6 +194,18 @@ impl Queue {
         };
         e.report = Some(Arc::new(report));
         true
+    }
+
+    /// Removes an entry and cancels its scan (a queued one is skipped, a running worker is
+    /// killed). Returns the removed entry, or `None` for an unknown id.
+    pub fn remove(&mut self, id: DocId) -> Option<Entry> {
+        let at = self.entries.iter().position(|e| e.id == id)?;
+        let entry = self.entries.remove(at);
+        entry.cancel.cancel();
+        if let Some(i) = entry.intake_id {
+            self.removed_intake.insert(i);
+        }
+        Some(entry)
     }
 
     /// The entry with this id.
@@ -208,6 +284,52 @@ mod tests {
             })
         );
         assert!(!q.finish(99, report(0, &[])), "unknown ids are refused");
+    }
+
+    #[test]
+    fn remove_cancels_the_scan_and_forgets_the_entry() {
+        let mut q = Queue::default();
+        let Added::New(a) = q.add(Path::new("a")) else {
+            panic!()
+        };
+        let token = q.get(a).unwrap().cancel.clone();
+        assert!(q.start(a));
+        assert!(!token.is_cancelled());
+        assert_eq!(q.remove(a).map(|e| e.id), Some(a));
+        assert!(token.is_cancelled(), "the worker's token is cancelled");
+        assert!(q.get(a).is_none());
+        assert!(!q.finish(a, report(0, &[])), "a late report is dropped");
+        assert!(!q.start(a), "a removed entry is not started");
+        assert!(q.remove(a).is_none());
+        assert!(matches!(q.add(Path::new("a")), Added::New(b) if b != a));
+    }
+
+    #[test]
+    fn intake_rows_follow_the_poll_then_the_report_and_stay_removed() {
+        let mut q = Queue::default();
+        let p = Path::new("/drop/a.pdf");
+        let a = q.sync_intake(7, p, ScanState::Queued).unwrap();
+        assert_eq!(q.sync_intake(7, p, ScanState::Queued), None, "no change");
+        assert_eq!(q.sync_intake(7, p, ScanState::Scanning), Some(a));
+        assert_eq!(q.finish_intake(7, report(1, &[])), Some(a));
+        assert_eq!(
+            q.get(a).map(|e| e.state.clone()),
+            Some(ScanState::Scanned { findings: 1 })
+        );
+        assert_eq!(
+            q.sync_intake(7, p, ScanState::Scanning),
+            None,
+            "a late poll does not undo the report"
+        );
+        let b = q
+            .sync_intake(8, Path::new("/drop/b.pdf"), ScanState::Scanning)
+            .unwrap();
+        assert_eq!(q.remove(b).and_then(|e| e.intake_id), Some(8));
+        assert_eq!(q.sync_intake(8, p, ScanState::Scanning), None);
+        assert_eq!(q.finish_intake(8, report(0, &[])), None);
+        let c = q.finish_intake(9, report(0, &[])).unwrap();
+        assert_eq!(q.get(c).and_then(|e| e.intake_id), Some(9));
+        assert_eq!(q.entries().len(), 2);
     }
 
     #[test]

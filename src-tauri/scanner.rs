@@ -1,12 +1,13 @@
-//! Background scanning: a few threads take documents off a channel, scan each in an engine
-//! worker process and publish every state change as a `queue-changed` event. The UI thread
-//! never waits for a scan.
+//! Background scanning: a few threads (settings.toml's `parallelism`) take documents off a
+//! channel, scan each in an engine worker process under the configured limits and publish
+//! every state change as a `queue-changed` event. Removing a document cancels its token: a
+//! queued one is skipped, a running worker is killed. The UI thread never waits for a scan.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-use clearance_engine::{scan_file, ScanOptions};
+use clearance_engine::{scan_file_cancellable, CancelToken};
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::dto::{strip_char_boxes, QueueEntryDto, QUEUE_CHANGED};
@@ -19,6 +20,8 @@ pub struct Job {
     pub id: DocId,
     /// The file.
     pub path: PathBuf,
+    /// The entry's token, cancelled when the reviewer removes it.
+    pub cancel: CancelToken,
 }
 
 /// The sending side of the scan channel.
@@ -59,29 +62,31 @@ fn run(app: &AppHandle, rx: &Mutex<Receiver<Job>>) {
             Err(_) => return,
         };
         let state = app.state::<AppState>();
-        publish(app, &state, job.id, |q| q.start(job.id));
-        let opts = ScanOptions {
-            rules: lock(&state.settings).rules.clone(),
-            include_content: true,
-            ..ScanOptions::default()
-        };
-        let mut report = scan_file(&job.path, &opts);
-        strip_char_boxes(&mut report);
-        publish(app, &state, job.id, |q| q.finish(job.id, report));
+        // A removed entry is gone from the queue: `start` refuses it and it is skipped.
+        if job.cancel.is_cancelled() || !publish(app, &state, job.id, |q| q.start(job.id)) {
+            continue;
+        }
+        let opts = lock(&state.settings).scan_options();
+        // Cancelled = removed while scanning: the worker is dead and there is no row to update.
+        if let Ok(mut report) = scan_file_cancellable(&job.path, &opts, &job.cancel) {
+            strip_char_boxes(&mut report);
+            publish(app, &state, job.id, |q| q.finish(job.id, report));
+        }
     }
 }
 
-/// Applies a change to an entry and sends the new row to the UI.
+/// Applies a change to an entry and sends the new row to the UI. Returns whether the change
+/// applied (false once the entry was removed).
 fn publish(
     app: &AppHandle,
     state: &AppState,
     id: DocId,
     change: impl FnOnce(&mut crate::queue::Queue) -> bool,
-) {
+) -> bool {
     let row = {
         let mut q = lock(&state.queue);
         if !change(&mut q) {
-            return;
+            return false;
         }
         q.get(id).map(QueueEntryDto::from)
     };
@@ -90,4 +95,5 @@ fn publish(
             eprintln!("clearance-app: cannot send queue event: {e}");
         }
     }
+    true
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Emitter, Manager, State};
 
-use crate::dto::{AppInfo, DocumentView, QueueEntryDto, QUEUE_CHANGED};
+use crate::dto::{AppInfo, DocumentView, LimitsDto, QueueEntryDto, QUEUE_CHANGED, QUEUE_REMOVED};
 use crate::error::{ErrorCode, IpcError};
 use crate::queue::{Added, DocId, ScanState};
 use crate::scanner::Job;
@@ -29,10 +29,25 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
             .map(|p| p.display().to_string())
             .collect(),
         db_path: state.db_path.display().to_string(),
-        rules: lock(&state.settings)
-            .rules
+        settings_path: state.config_path.display().to_string(),
+        settings_error: lock(&state.config_error).clone(),
+        ..settings_info(&lock(&state.settings))
+    }
+}
+
+/// The parts of [`AppInfo`] that come from the settings in force.
+pub fn settings_info(s: &crate::state::Settings) -> AppInfo {
+    AppInfo {
+        rules: s.rules.as_ref().map(|p| p.display().to_string()),
+        limits: LimitsDto::from(&s.limits),
+        intake_folder: s
+            .file
+            .intake_folder
             .as_ref()
             .map(|p| p.display().to_string()),
+        language: s.file.language.clone(),
+        saved: crate::dto::SavedSettingsDto::from(&s.file),
+        ..AppInfo::default()
     }
 }
 
@@ -72,7 +87,8 @@ pub async fn add_documents(
             let id = match item {
                 Ok(path) => match q.add(&path) {
                     Added::New(id) => {
-                        jobs.push(Job { id, path });
+                        let cancel = q.get(id).map(|e| e.cancel.clone()).unwrap_or_default();
+                        jobs.push(Job { id, path, cancel });
                         id
                     }
                     Added::Pending(id) => id,
@@ -93,6 +109,26 @@ pub async fn add_documents(
             .map_err(|m| IpcError::new(ErrorCode::Internal, m))?;
     }
     Ok(rows)
+}
+
+/// Removes a document from the queue: a queued one is dropped, a scanning one has its worker
+/// killed (the scan thread notices within milliseconds; this command never waits for it).
+/// Sends `queue-removed` with the id.
+#[tauri::command]
+pub fn remove_document(app: AppHandle, id: DocId) -> Result<(), IpcError> {
+    let state = app.state::<AppState>();
+    let removed = lock(&state.queue).remove(id).ok_or_else(|| not_found(id))?;
+    if let Some(intake_id) = removed.intake_id {
+        // The intake's own worker (if scanning) is killed and its row marked cancelled.
+        let intake = lock(&state.intake).clone();
+        if let Some(intake) = intake {
+            if let Err(e) = intake.cancel(intake_id) {
+                eprintln!("clearance-app: intake: cannot cancel row {intake_id}: {e}");
+            }
+        }
+    }
+    let _ = app.emit(QUEUE_REMOVED, id);
+    Ok(())
 }
 
 /// Every document added in this session, oldest first.

@@ -13,7 +13,12 @@
 //!
 //! [rules]
 //! watchlist = "rules.toml"
+//!
+//! [ui]
+//! language = "zh"       # the desktop app's interface language
 //! ```
+//!
+//! The desktop app's settings screen writes the file back with [`Settings::save`].
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -41,6 +46,14 @@ pub enum SettingsError {
     /// The file exists but cannot be read.
     #[error("cannot read settings {path}: {message}")]
     Io {
+        /// The settings file.
+        path: String,
+        /// The operating system's reason.
+        message: String,
+    },
+    /// The file cannot be written.
+    #[error("cannot write settings {path}: {message}")]
+    Write {
         /// The settings file.
         path: String,
         /// The operating system's reason.
@@ -75,6 +88,8 @@ pub struct Settings {
     pub settle: Option<Duration>,
     /// `[rules] watchlist`.
     pub watchlist: Option<PathBuf>,
+    /// `[ui] language` (the desktop app's; the CLI ignores it).
+    pub language: Option<String>,
 }
 
 /// Command-line values that override the settings file.
@@ -104,6 +119,14 @@ struct RawFile {
     intake: RawIntake,
     #[serde(default)]
     rules: RawRules,
+    #[serde(default)]
+    ui: RawUi,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawUi {
+    language: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -178,6 +201,7 @@ impl Settings {
         let settle_ms = file.ranged(raw.intake.settle_ms, 0, 3_600_000)?;
         let folder = file.non_empty(raw.intake.folder)?;
         let watchlist = file.non_empty(raw.rules.watchlist)?;
+        let language = file.non_empty(raw.ui.language)?;
         Ok(Settings {
             timeout: timeout_secs.map(Duration::from_secs),
             memory_bytes: memory_mib.map(|m| m << 20),
@@ -185,7 +209,89 @@ impl Settings {
             intake_folder: folder.as_deref().map(relative),
             settle: settle_ms.map(Duration::from_millis),
             watchlist: watchlist.as_deref().map(relative),
+            language,
         })
+    }
+
+    /// The settings as TOML text in the documented layout; unset fields are left out, paths
+    /// are written as they are held (absolute once loaded). `parse` of the text gives the
+    /// same settings back.
+    pub fn to_toml(&self) -> String {
+        fn line(out: &mut String, key: &str, value: toml::Value) {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
+        fn path(p: &Path) -> toml::Value {
+            toml::Value::String(p.display().to_string())
+        }
+        let int = |n: u64| toml::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        let mut out = String::from("# Clearance settings (written by the desktop app).\n");
+        let mut table = |name: &str, body: String| {
+            if !body.is_empty() {
+                out.push_str(&format!("\n[{name}]\n{body}"));
+            }
+        };
+        let mut limits = String::new();
+        if let Some(t) = self.timeout {
+            line(&mut limits, "timeout_secs", int(t.as_secs()));
+        }
+        if let Some(m) = self.memory_bytes {
+            line(&mut limits, "memory_mib", int(m >> 20));
+        }
+        if let Some(n) = self.parallelism {
+            line(&mut limits, "parallelism", int(n as u64));
+        }
+        table("limits", limits);
+        let mut intake = String::new();
+        if let Some(f) = &self.intake_folder {
+            line(&mut intake, "folder", path(f));
+        }
+        if let Some(s) = self.settle {
+            line(
+                &mut intake,
+                "settle_ms",
+                int(u64::try_from(s.as_millis()).unwrap_or(u64::MAX)),
+            );
+        }
+        table("intake", intake);
+        let mut rules = String::new();
+        if let Some(w) = &self.watchlist {
+            line(&mut rules, "watchlist", path(w));
+        }
+        table("rules", rules);
+        let mut ui = String::new();
+        if let Some(l) = &self.language {
+            line(&mut ui, "language", toml::Value::String(l.clone()));
+        }
+        table("ui", ui);
+        out
+    }
+
+    /// Writes the settings to `path` atomically: a temporary file in the same folder, synced,
+    /// then renamed over the old file, so a crash never leaves half a file. Creates the
+    /// folder if needed.
+    ///
+    /// # Errors
+    /// [`SettingsError::Write`] with the operating system's reason.
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let fail = |e: std::io::Error| SettingsError::Write {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| SETTINGS_FILE.to_string());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if let Err(e) = write_then_rename(&tmp, path, self.to_toml().as_bytes()) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(fail(e));
+        }
+        Ok(())
     }
 
     /// The scan options these settings give, with the command line's overrides on top and
@@ -214,6 +320,14 @@ impl Settings {
             ..ScanOptions::default()
         }
     }
+}
+
+fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = std::fs::File::create(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(tmp, path)
 }
 
 /// The text being parsed, for turning byte spans into "file:line: field" messages.
@@ -371,6 +485,51 @@ mod tests {
             assert_eq!((l, f.as_str()), (line, field), "{text:?}: {m}");
             assert!(m.contains(fragment), "{text:?}: {m}");
         }
+    }
+
+    #[test]
+    fn save_writes_what_load_reads_back_and_replaces_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub").join("settings.toml");
+        let s = Settings {
+            timeout: Some(Duration::from_secs(45)),
+            memory_bytes: Some(512 << 20),
+            parallelism: Some(3),
+            intake_folder: Some(dir.path().join("drop \"quoted\"")),
+            settle: Some(Duration::from_millis(700)),
+            watchlist: Some(dir.path().join("rules.toml")),
+            language: Some("zh".into()),
+        };
+        s.save(&p).unwrap();
+        assert_eq!(Settings::load(&p).unwrap(), s);
+        let only_lang = Settings {
+            language: Some("en".into()),
+            ..Settings::default()
+        };
+        only_lang.save(&p).unwrap();
+        assert_eq!(Settings::load(&p).unwrap(), only_lang);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            !text.contains("[limits]"),
+            "unset tables are left out: {text}"
+        );
+        let left: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+        assert_eq!(
+            parse(&Settings::default().to_toml()).unwrap(),
+            Settings::default()
+        );
+    }
+
+    #[test]
+    fn save_into_an_unwritable_place_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap();
+        let err = Settings::default()
+            .save(&blocker.join("settings.toml"))
+            .unwrap_err();
+        assert!(matches!(err, SettingsError::Write { .. }), "{err}");
     }
 
     #[test]

@@ -128,6 +128,12 @@ impl Drop for Driver {
 /// Writes a PDF of `pages` Letter pages, each with a "TOP SECRET" banner at the top and a
 /// line of ordinary text, using nothing but std (Helvetica, uncompressed streams).
 pub fn write_banner_pdf(path: &Path, pages: usize) -> std::io::Result<()> {
+    write_text_pdf(path, pages, 0)
+}
+
+/// [`write_banner_pdf`] with `filler` more lines of ordinary small text on every page (at
+/// most 70), so that a long document takes the scanner real time.
+pub fn write_text_pdf(path: &Path, pages: usize, filler: usize) -> std::io::Result<()> {
     let mut objects: Vec<String> = Vec::new();
     // 1: catalog, 2: pages, 3: font, then per page: page object + content stream.
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
@@ -144,6 +150,13 @@ pub fn write_banner_pdf(path: &Path, pages: usize) -> std::io::Result<()> {
              BT /F1 11 Tf 72 660 Td (Supply runs continue weekly along the old rail spur.) Tj ET\n",
             i + 1
         );
+        let mut content = content;
+        for line in 0..filler.min(70) {
+            content.push_str(&format!(
+                "BT /F1 8 Tf 72 {} Td (Line {line}: routine notes on schedules, budgets, rooms and the regional office rota.) Tj ET\n",
+                640 - 9 * line
+            ));
+        }
         objects.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             5 + 2 * i

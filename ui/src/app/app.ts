@@ -3,16 +3,16 @@
 import { clear, h } from "../components/dom";
 import * as ipc from "../lib/backend/ipc";
 import { toAppError } from "../lib/backend/errors";
-import type { LedgerEvent, QueueEntry, ReviewInfo, ReviewSummary, VerifyResult } from "../lib/backend/types";
+import type { LedgerEvent, QueueEntry, ReviewInfo, ReviewSummary, SettingsInput, VerifyResult } from "../lib/backend/types";
 import { language, onLanguageChange, setLanguage, t } from "../lib/i18n/i18n";
 import { LANGS, type Lang } from "../lib/i18n/strings";
-import { renderIntake } from "../features/intake/intake-view";
+import { renderIntake, rowToRemove } from "../features/intake/intake-view";
 import { renderLedger } from "../features/ledger/ledger-view";
 import { ReviewView } from "../features/review/review-view";
 import { renderSettings } from "../features/settings/settings-view";
 import { renderSignIn } from "../features/signoff/signin-view";
 import { renderSupervisor } from "../features/signoff/supervisor-view";
-import { allowedViews, Store, upsertRow, type View } from "./store";
+import { allowedViews, mergeReply, removeRow, Store, upsertRow, type View } from "./store";
 
 export class App {
   readonly store = new Store();
@@ -33,6 +33,7 @@ export class App {
   #ledger: { events: LedgerEvent[]; verify: VerifyResult | null; certificate: { reviewId: number; html: string } | null } = { events: [], verify: null, certificate: null };
   #approved: { id: number; label: string }[] = [];
   #tick: number | null = null;
+  #selected: number | null = null;
 
   constructor(root: HTMLElement) {
     root.append(this.#header, this.#main, this.#status);
@@ -41,6 +42,16 @@ export class App {
         this.render();
       }
       if (s.notice !== prev.notice) this.#renderStatus();
+    });
+    document.addEventListener("keydown", (ev) => {
+      const target = ev.target as HTMLElement | null;
+      if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) return;
+      if (this.store.state.view !== "intake") return;
+      const id = rowToRemove(ev.key, this.#selected, this.store.state.queue);
+      if (id !== null) {
+        ev.preventDefault();
+        void this.#remove(id);
+      }
     });
     onLanguageChange(() => {
       this.#reviewKey = ""; // rebuild the review view in the new language
@@ -53,6 +64,8 @@ export class App {
     const [info, status, queue] = await Promise.all([ipc.appInfo(), ipc.ledgerStatus(), ipc.listQueue()]);
     this.#initialized = status.initialized;
     await ipc.onQueueChanged((row) => this.#onRow(row));
+    await ipc.onQueueRemoved((id) => this.#onRemoved(id));
+    if (info.language !== null && (LANGS as readonly string[]).includes(info.language)) setLanguage(info.language as Lang);
     await ipc.onDragDrop((state, paths) => {
       if (state === "drop") {
         this.store.update({ dragging: false });
@@ -63,6 +76,7 @@ export class App {
     });
     this.store.update({ info, queue, session: status.session, view: status.session ? (allowedViews(status.session)[0] ?? "ledger") : "intake" });
     this.render();
+    if (info.settingsError) this.notify("error", t("settings.fileError", { reason: info.settingsError }));
   }
 
   notify(kind: "error" | "info", text: string): void {
@@ -92,6 +106,26 @@ export class App {
     this.#ensureTicker();
   }
 
+  #onRemoved(id: number): void {
+    this.#scanningSince.delete(id);
+    this.#waiters.delete(id);
+    if (this.#pendingOpen === id) this.#pendingOpen = null;
+    if (this.#selected === id) this.#selected = null;
+    this.store.update((s) => ({ queue: removeRow(s.queue, id), openDoc: s.openDoc === id ? null : s.openDoc }));
+  }
+
+  /** Removes a row; the backend drops it or kills its worker and never waits for a parser. */
+  async #remove(id: number): Promise<void> {
+    const name = this.store.state.queue.find((q) => q.id === id)?.name ?? String(id);
+    try {
+      await ipc.removeDocument(id);
+      this.#onRemoved(id);
+      this.notify("info", t("intake.removed", { name }));
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
   /** Re-renders the intake once a second while something is scanning (elapsed time). */
   #ensureTicker(): void {
     const scanning = this.store.state.queue.some((q) => q.state.kind === "scanning");
@@ -115,7 +149,7 @@ export class App {
     }
     try {
       const rows = await ipc.addDocuments(paths);
-      this.store.update((st) => ({ queue: rows.reduce(upsertRow, st.queue) }));
+      this.store.update((st) => ({ queue: mergeReply(st.queue, rows) }));
       const first = rows.find((r) => r.state.kind !== "failed");
       if (first) {
         // Its scan may already have finished (the event can beat this reply).
@@ -166,6 +200,7 @@ export class App {
             scanningSince: this.#scanningSince,
             reviewStates: this.#reviewStates,
             now: Date.now(),
+            selected: this.#selected,
           },
           {
             addPaths: (p) => {
@@ -177,6 +212,15 @@ export class App {
             open: (id) => {
               this.#readOnlyReview = null;
               this.store.update({ openDoc: id, view: "review" });
+            },
+            remove: (id) => void this.#remove(id),
+            select: (id) => {
+              this.#selected = id;
+              for (const tr of this.#main.querySelectorAll<HTMLElement>("[data-testid=queue-row]")) {
+                const on = tr.dataset["id"] === String(id);
+                tr.classList.toggle("selected", on);
+                tr.setAttribute("aria-selected", on ? "true" : "false");
+              }
             },
           },
         ),
@@ -211,11 +255,15 @@ export class App {
       );
     } else if (view === "settings" && s.info) {
       this.#main.appendChild(
-        renderSettings(s.info, {
-          chooseWatchlist: () => void this.#chooseWatchlist(),
-          clearWatchlist: () => void this.#setWatchlist(null),
-          setLanguage: (l) => setLanguage(l),
-        }),
+        renderSettings(
+          s.info,
+          {
+            pickWatchlist: () => ipc.pickFile(["toml"]).catch((e: unknown) => (this.#fail(e), null)),
+            pickFolder: () => ipc.pickPaths(true).then((p) => p[0] ?? null, (e: unknown) => (this.#fail(e), null)),
+            save: (input) => void this.#saveSettings(input),
+          },
+          (field) => this.notify("error", t(`settings.invalid.${field}`)),
+        ),
       );
     }
   }
@@ -235,7 +283,10 @@ export class App {
       if (l === language()) o.selected = true;
       lang.appendChild(o);
     }
-    lang.addEventListener("change", () => setLanguage(lang.value as Lang));
+    lang.addEventListener("change", () => {
+      setLanguage(lang.value as Lang);
+      void this.#saveLanguage(lang.value as Lang);
+    });
     const right = h("div", { class: "session" }, lang);
     if (s.session) {
       right.append(
@@ -417,20 +468,25 @@ export class App {
     }
   }
 
-  async #chooseWatchlist(): Promise<void> {
+  async #saveSettings(input: SettingsInput): Promise<void> {
     try {
-      const path = await ipc.pickFile(["toml"]);
-      if (path !== null) await this.#setWatchlist(path);
+      const info = await ipc.saveSettings(input);
+      if (input.language !== null && (LANGS as readonly string[]).includes(input.language)) setLanguage(input.language as Lang);
+      this.store.update({ info });
+      this.notify("info", t("settings.saved", { path: info.settingsPath }));
     } catch (e) {
       this.#fail(e);
     }
   }
 
-  async #setWatchlist(path: string | null): Promise<void> {
+  /** The header's language switch also goes to settings.toml, the source of truth. */
+  async #saveLanguage(lang: Lang): Promise<void> {
+    const info = this.store.state.info;
+    if (!info || info.settingsError) return; // never overwrite a file we could not read
     try {
-      const rules = await ipc.setWatchlist(path);
-      const info = this.store.state.info;
-      if (info) this.store.update({ info: { ...info, rules } });
+      // Only the language changes: every other field stays as the file has it.
+      const next = await ipc.saveSettings({ ...info.saved, language: lang });
+      this.store.update({ info: next });
     } catch (e) {
       this.#fail(e);
     }

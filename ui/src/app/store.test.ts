@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueEntry } from "../lib/backend/types";
-import { allowedViews, Store, upsertRow } from "./store";
+import { allowedViews, mergeReply, removeRow, Store, upsertRow } from "./store";
 
 const row = (id: number, kind: "queued" | "scanning"): QueueEntry => ({
   id,
@@ -41,5 +41,24 @@ describe("Store", () => {
     off();
     s.update({ view: "settings" });
     expect(seen).toEqual([["intake", "ledger"]]);
+  });
+});
+
+describe("removeRow", () => {
+  it("drops only the row with that id", () => {
+    const q = [row(1, "queued"), row(2, "scanning"), row(3, "queued")];
+    expect(removeRow(q, 2).map((r) => r.id)).toEqual([1, 3]);
+    expect(removeRow(q, 9).map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("mergeReply", () => {
+  it("adds new rows but never rolls an event's newer state back", () => {
+    const q = [row(1, "scanning")];
+    const merged = mergeReply(q, [row(1, "queued"), row(2, "queued")]);
+    expect(merged.map((r) => [r.id, r.state.kind])).toEqual([
+      [1, "scanning"],
+      [2, "queued"],
+    ]);
   });
 });

@@ -43,6 +43,20 @@ export function upsertRow(queue: readonly QueueEntry[], row: QueueEntry): QueueE
   return next;
 }
 
+/**
+ * Adds the rows of an `add_documents` reply that the queue does not hold yet. A row already
+ * there came from a `queue-changed` event, which can beat the reply and is newer (scanning,
+ * scanned): the reply must not put it back to "queued".
+ */
+export function mergeReply(queue: readonly QueueEntry[], rows: readonly QueueEntry[]): QueueEntry[] {
+  return rows.reduce((q, r) => (q.some((x) => x.id === r.id) ? q : [...q, r]), queue.slice());
+}
+
+/** The queue without the row `id`. */
+export function removeRow(queue: readonly QueueEntry[], id: number): QueueEntry[] {
+  return queue.filter((q) => q.id !== id);
+}
+
 /** Views a session may open: supervisors get the supervisor queue, everyone the rest. */
 export function allowedViews(session: Session | null): View[] {
   if (!session) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueEntry, ScanState } from "../../lib/backend/types";
-import { stateLabel } from "./intake-view";
+import { rowToRemove, stateLabel } from "./intake-view";
 
 const row = (state: ScanState): QueueEntry => ({ id: 1, path: "/a.pdf", name: "a.pdf", state, format: "pdf", pages: 2, sha256: null });
 
@@ -15,5 +15,18 @@ describe("stateLabel", () => {
   });
   it("shows seconds spent scanning", () => {
     expect(stateLabel(row({ kind: "scanning" }), 1000, 4200)).toBe("scanning… 3 s");
+  });
+});
+
+describe("rowToRemove", () => {
+  const q = [row({ kind: "scanning" })];
+  it.each([
+    ["Delete", 1, 1],
+    ["Delete", null, null],
+    ["Delete", 2, null],
+    ["Backspace", 1, null],
+    ["d", 1, null],
+  ] as const)("%s with %s selected", (key, selected, want) => {
+    expect(rowToRemove(key, selected, q)).toBe(want);
   });
 });

@@ -13,6 +13,8 @@ export interface IntakeModel {
   scanningSince: ReadonlyMap<number, number>;
   reviewStates: ReadonlyMap<string, string>;
   now: number;
+  /** The selected row (Delete removes it). */
+  selected: number | null;
 }
 
 export interface IntakeActions {
@@ -20,6 +22,9 @@ export interface IntakeActions {
   chooseFiles(): void;
   chooseFolder(): void;
   open(id: number): void;
+  /** Removes a row: drops it if queued, kills its worker if scanning. */
+  remove(id: number): void;
+  select(id: number): void;
 }
 
 export function stateLabel(e: QueueEntry, since: number | undefined, now: number): string {
@@ -33,6 +38,12 @@ export function stateLabel(e: QueueEntry, since: number | undefined, now: number
     case "failed":
       return t("state.failed", { reason: e.state.reason });
   }
+}
+
+/** What the Delete key removes: the selected row, if it is still in the queue. */
+export function rowToRemove(key: string, selected: number | null, queue: readonly QueueEntry[]): number | null {
+  if (key !== "Delete" || selected === null) return null;
+  return queue.some((q) => q.id === selected) ? selected : null;
 }
 
 export function renderIntake(m: IntakeModel, act: IntakeActions): HTMLElement {
@@ -70,10 +81,25 @@ export function renderIntake(m: IntakeModel, act: IntakeActions): HTMLElement {
     const openBtn = h("button", { type: "button", "data-testid": "open-doc" }, t("intake.open"));
     openBtn.disabled = e.state.kind === "queued" || e.state.kind === "scanning";
     openBtn.addEventListener("click", () => act.open(e.id));
-    body.appendChild(
-      h(
+    const removeBtn = h(
+      "button",
+      { type: "button", class: "remove", "data-testid": "remove-doc", title: t("intake.remove"), "aria-label": t("intake.remove") },
+      "✕",
+    );
+    removeBtn.addEventListener("click", (ev) => {
+      ev.stopPropagation();
+      act.remove(e.id);
+    });
+    const tr = h(
         "tr",
-        { class: `row state-${e.state.kind}`, "data-id": e.id, "data-testid": "queue-row", "data-state": e.state.kind },
+        {
+          class: `row state-${e.state.kind}${m.selected === e.id ? " selected" : ""}`,
+          "data-id": e.id,
+          "data-testid": "queue-row",
+          "data-state": e.state.kind,
+          "aria-selected": m.selected === e.id ? "true" : "false",
+          tabindex: "0",
+        },
         h("td", { title: e.path }, e.name),
         h("td", {}, e.format ?? "—", e.pages ? ` · ${e.pages}p` : ""),
         h(
@@ -83,9 +109,10 @@ export function renderIntake(m: IntakeModel, act: IntakeActions): HTMLElement {
           stateLabel(e, m.scanningSince.get(e.id), m.now),
           review ? h("span", { class: `badge state-${review}` }, t(`state.${review}`)) : null,
         ),
-        h("td", {}, openBtn),
-      ),
-    );
+        h("td", {}, openBtn, " ", removeBtn),
+      );
+    tr.addEventListener("click", () => act.select(e.id));
+    body.appendChild(tr);
   }
   root.appendChild(
     h(

@@ -1,5 +1,7 @@
 // The PDF pages of a document, rendered by pdf.js (bundled, with its worker), each finding
-// drawn as a box over the page where the engine located it.
+// drawn as a box over the page where the engine located it. Every page is a placeholder box
+// sized from its page size (so scrolling and scroll-to-finding work at once); only pages near
+// the viewport get a canvas, and canvases far away are dropped (page-window.ts).
 import * as pdfjs from "pdfjs-dist";
 import type { PDFDocumentProxy, PDFPageProxy, PageViewport, RenderTask } from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
@@ -7,6 +9,12 @@ import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
 import { h } from "../../components/dom";
 import type { Finding } from "../../lib/backend/types";
 import { findingRects, isPlaceable, pdfRectToCss, type Matrix } from "./highlight";
+import { pagesToDrop, pagesToRender } from "./page-window";
+
+/** Pages rendered either side of each visible page. */
+const RENDER_MARGIN = 1;
+/** Rendered pages further than this from every visible page lose their canvas. */
+const KEEP_MARGIN = 6;
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -129,9 +137,31 @@ export class PdfView {
       if (e.isIntersecting) this.#visible.add(num);
       else this.#visible.delete(num);
     }
-    for (const slot of this.#slots) {
-      if (this.#visible.has(slot.num) && slot.renderedScale !== this.#scale) void this.#render(slot);
+    this.#refresh();
+  }
+
+  /** Renders the pages near the viewport and drops canvases far from it. */
+  #refresh(): void {
+    for (const num of pagesToRender(this.#visible, this.#slots.length, RENDER_MARGIN)) {
+      const slot = this.#slots[num - 1];
+      if (slot && slot.renderedScale !== this.#scale) void this.#render(slot);
     }
+    const rendered = this.#slots.filter((s) => s.renderedScale !== 0 || s.task !== null).map((s) => s.num);
+    for (const num of pagesToDrop(rendered, this.#visible, KEEP_MARGIN)) {
+      const slot = this.#slots[num - 1];
+      if (slot) this.#release(slot);
+    }
+  }
+
+  /** Frees a page's bitmap; its box, highlights and size stay. */
+  #release(slot: Slot): void {
+    slot.task?.cancel();
+    slot.task = null;
+    slot.renderedScale = 0;
+    slot.canvas.width = 0;
+    slot.canvas.height = 0;
+    delete slot.wrap.dataset["rendered"];
+    slot.page.cleanup();
   }
 
   async #render(slot: Slot): Promise<void> {
@@ -172,9 +202,7 @@ export class PdfView {
     this.#scale = clamped;
     for (const slot of this.#slots) this.#layout(slot);
     if (scroller) scroller.scrollTop = ratio * scroller.scrollHeight;
-    for (const slot of this.#slots) {
-      if (this.#visible.has(slot.num)) void this.#render(slot);
-    }
+    this.#refresh();
   }
 
   /** Marks finding `i` as current and scrolls its first box (or its page) into view. */

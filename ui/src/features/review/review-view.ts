@@ -195,6 +195,11 @@ export class ReviewView {
       this.#toolbar.appendChild(h("span", { class: "badge" }, t("review.readOnly", { user: this.#o.readOnlyReview.reviewer })));
     } else if (this.#review) {
       this.#toolbar.appendChild(h("span", { class: `badge state-${this.#review.state}` }, t(`state.${this.#review.state}`)));
+      if (this.#review.state === "returned" && this.#review.returnReason) {
+        this.#toolbar.appendChild(
+          h("span", { class: "returned-reason", "data-testid": "returned-reason" }, t("review.returnedBecause", { reason: this.#review.returnReason })),
+        );
+      }
     }
     this.#toolbar.appendChild(h("span", { class: "muted keys" }, t("review.keys")));
   }

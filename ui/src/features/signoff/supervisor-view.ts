@@ -35,7 +35,7 @@ export function renderSupervisor(list: readonly ReviewSummary[], act: Supervisor
     root.appendChild(
       h(
         "article",
-        { class: "review-card", "data-review": r.id, "data-testid": "review-card" },
+        { class: "review-card", "data-review": r.id, "data-testid": "review-card", "data-name": baseName(r.path) },
         h("h3", { title: r.path }, baseName(r.path)),
         h(
           "dl",

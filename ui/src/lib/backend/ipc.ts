@@ -17,6 +17,7 @@ import type {
   ReviewInfo,
   ReviewSummary,
   SessionInfo,
+  SettingsInput,
   VerifyResult,
 } from "./types";
 
@@ -35,6 +36,13 @@ export const addDocuments = (paths: string[]): Promise<QueueEntry[]> =>
   call("add_documents", { paths });
 
 export const listQueue = (): Promise<QueueEntry[]> => call("list_queue");
+
+/** Drops a queued document or kills its running scan; never waits for the parser. */
+export const removeDocument = (id: number): Promise<void> => call("remove_document", { id });
+
+export function onQueueRemoved(cb: (id: number) => void): Promise<UnlistenFn> {
+  return listen<number>("queue-removed", (e) => cb(e.payload));
+}
 
 export const getDocument = (id: number): Promise<DocumentView> => call("get_document", { id });
 
@@ -89,6 +97,10 @@ export async function pickFile(extensions: string[]): Promise<string | null> {
 /** One watchlist file for scans from now on; null clears it. Returns the file in use. */
 export const setWatchlist = (path: string | null): Promise<string | null> =>
   call("set_watchlist", { path });
+
+/** Writes settings.toml and puts the watchlist and limits in force; returns the new info. */
+export const saveSettings = (settings: SettingsInput): Promise<AppInfo> =>
+  call("save_settings", { settings });
 
 // ---- Ledger ----
 

@@ -135,6 +135,33 @@ export interface AppInfo {
   startupPaths: string[];
   dbPath: string;
   rules: string | null;
+  /** settings.toml, read at start and written by the settings screen. */
+  settingsPath: string;
+  /** Why settings.toml could not be used at start (the app runs with defaults). */
+  settingsError: string | null;
+  limits: Limits;
+  intakeFolder: string | null;
+  /** The interface language saved in settings.toml. */
+  language: string | null;
+  /** What settings.toml holds; null = not set (the default applies). */
+  saved: SettingsInput;
+}
+
+/** Worker limits in force (src-tauri/dto.rs `LimitsDto`). */
+export interface Limits {
+  timeoutSecs: number;
+  memoryMib: number;
+  parallelism: number;
+}
+
+/** What the settings screen saves (src-tauri/commands/settings.rs `SettingsInput`). */
+export interface SettingsInput {
+  watchlist: string | null;
+  intakeFolder: string | null;
+  timeoutSecs: number | null;
+  memoryMib: number | null;
+  parallelism: number | null;
+  language: string | null;
 }
 
 // ---- Ledger (src-tauri/commands/ledger.rs) ----
