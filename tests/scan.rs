@@ -417,3 +417,58 @@ fn malformed_watchlist_is_refused_naming_line_and_field() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 5") && err.contains("radius_m"), "{err}");
 }
+
+/// True when tesseract with English and Simplified Chinese data is installed (as `.ci/run`
+/// does); the OCR checks below say loudly that they were skipped otherwise.
+fn ocr_installed() -> bool {
+    let langs = Command::new("tesseract").arg("--list-langs").output();
+    let ok = langs.is_ok_and(|o| {
+        let all = String::from_utf8_lossy(&o.stdout);
+        all.lines().any(|l| l.trim() == "eng") && all.lines().any(|l| l.trim() == "chi_sim")
+    });
+    if !ok {
+        eprintln!("SKIPPED: OCR scan test needs tesseract with eng and chi_sim");
+    }
+    ok
+}
+
+#[test]
+fn text_read_by_ocr_goes_through_every_detector_with_confidence_and_box() {
+    if !ocr_installed() {
+        return;
+    }
+    let ocr = fixtures().join("ocr");
+    let (_, json) = scan_json(&[ocr.join("scan-zh.pdf"), ocr.join("scan-en.pdf")]);
+    let docs = json["documents"].as_array().expect("documents");
+    let find = |doc: &Value, rule: &str| -> Value {
+        doc["findings"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["rule"] == rule).cloned())
+            .unwrap_or_else(|| panic!("{rule} missing in {}", doc["path"]))
+    };
+    // `机密★5年` drawn at (150, 150) px, 60 px high, on a 150 dpi A4 scan: x = 72 pt,
+    // top = 842 − 0.48·150 = 770 pt. chi_sim cannot read the star; the OCR-only rule
+    // still finds the marking.
+    let marking = find(&docs[0], "cn-marking-ocr");
+    assert_eq!(marking["category"], "classification-marking");
+    assert_eq!(marking["source"], "ocr");
+    assert_eq!(marking["page"], 1);
+    assert!(
+        marking["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("机密")),
+        "{marking}"
+    );
+    let bbox: Vec<f64> = serde_json::from_value(marking["bbox"].clone()).expect("bbox");
+    assert!(
+        (68.0..80.0).contains(&bbox[0]) && bbox[3] <= 772.0 && bbox[1] >= 735.0,
+        "the box sits where the marking was drawn: {bbox:?}"
+    );
+    let confidence = marking["confidence"].as_u64().expect("OCR confidence");
+    assert!((1..=100).contains(&confidence), "{confidence}");
+    // The watchlist runs on OCR text too.
+    let term = find(&docs[1], "watchlist-term");
+    assert_eq!(term["text"], "Project Nightjar");
+    assert_eq!(term["source"], "ocr");
+    assert!(term["confidence"].as_u64().is_some());
+}

@@ -8,7 +8,11 @@
 //! found (per category) before it times anything.
 //!
 //! `BENCH_PARTS=1` adds a per-stage breakdown (normalise, trigger scan, rules, watchlist);
-//! `BENCH_DUMP=FILE` writes the generated text to FILE.
+//! `BENCH_DUMP=FILE` writes the generated text to FILE, `BENCH_FINDINGS=FILE` every finding
+//! (to compare two versions of the detectors); `BENCH_REPS=N` times N passes per
+//! set instead of 3. Instruction counts of exactly the timed passes:
+//! `BENCH_REPS=1 valgrind --tool=callgrind --toggle-collect='*run_with_watchlist*' \
+//!  target/release/examples/bench 1`.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -447,20 +451,36 @@ fn main() {
         let _ = std::fs::write(path, pages.concat());
     }
 
+    if let Some(path) = std::env::var_os("BENCH_FINDINGS") {
+        let mut out = String::new();
+        for (i, p) in pages.iter().enumerate() {
+            for f in set.detect_text(p) {
+                out.push_str(&format!(
+                    "{i}\t{:?}\t{}\t{:?}\t{:?}\t{:?}\n",
+                    f.span, f.rule, f.text, f.explanation, f.position
+                ));
+            }
+        }
+        let _ = std::fs::write(path, out);
+    }
     if std::env::var_os("BENCH_PARTS").is_some() {
         profile_parts(&pages, &set);
     }
     let builtin = DetectorSet::builtin();
+    let reps: usize = std::env::var("BENCH_REPS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let mut results = Vec::new();
-    for (name, s) in [
-        ("builtin + 10k watchlist", &set),
-        ("builtin only", &builtin),
+    for (name, s, run) in [
+        ("builtin + 10k watchlist", &set, run_with_watchlist as Run),
+        ("builtin only", &builtin, run_builtin as Run),
     ] {
         let mut best = (f64::MAX, f64::MAX);
         let mut findings = 0;
-        for _ in 0..3 {
-            let (wall, cpu, n) =
-                timed(|| pages.iter().map(|p| s.detect_text(p).len()).sum::<usize>());
+        for _ in 0..reps {
+            let (wall, cpu, n) = timed(|| run(&pages, s));
             findings = n;
             if cpu < best.1 {
                 best = (wall, cpu);
@@ -487,9 +507,27 @@ fn main() {
     );
     for (name, mbs, (wall, cpu), findings) in results {
         println!(
-            "{name:>24}: {mbs:7.1} MB/s  (CPU {cpu:.3} s, wall {wall:.3} s, {findings} findings, best of 3)"
+            "{name:>24}: {mbs:7.1} MB/s  (CPU {cpu:.3} s, wall {wall:.3} s, {findings} findings, best of {reps})"
         );
     }
+}
+
+type Run = fn(&[String], &DetectorSet) -> usize;
+
+/// One timed pass with the watchlist. Its own function (never inlined) so that
+/// `valgrind --tool=callgrind --toggle-collect='*run_with_watchlist*'` counts exactly the
+/// instructions of the timed passes (with `BENCH_REPS=1`: one pass).
+#[inline(never)]
+fn run_with_watchlist(pages: &[String], set: &DetectorSet) -> usize {
+    // (Differs from `run_builtin` so that the two are not folded into one function.)
+    let n: usize = pages.iter().map(|p| set.detect_text(p).len()).sum();
+    n + usize::from(set.watchlist().is_none())
+}
+
+/// One timed pass of the built-ins only (see [`run_with_watchlist`]).
+#[inline(never)]
+fn run_builtin(pages: &[String], set: &DetectorSet) -> usize {
+    pages.iter().map(|p| set.detect_text(p).len()).sum()
 }
 
 /// Breakdown by stage, CPU seconds (`BENCH_PARTS=1`).

@@ -9,17 +9,20 @@
 //! Design decisions: detectors plug in behind one trait, and the built-ins are a static list
 //! (like ripgrep's flag list). Pattern detectors are data ([`PatternSpec`]: regex, trigger
 //! literals, validation hook) run by one engine that searches only windows around cheap
-//! literal triggers, so a 10 MB document costs a few passes of Aho-Corasick, not thirty
-//! regex passes. The watchlist is one Aho-Corasick automaton however many terms it has.
+//! literal triggers, so a 10 MB document costs one pass of a literal scan, not thirty regex
+//! passes. The watchlist is one Aho-Corasick automaton however many terms it has.
 #![deny(missing_docs)]
 // Tests state their expectations with unwrap; library code never does.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod literals;
 mod merge;
 mod metadata;
 mod mgrs;
 mod normalize;
 mod pattern;
+#[cfg(test)]
+mod random_text;
 mod rules;
 mod watchlist;
 
@@ -146,9 +149,15 @@ impl DetectorSet {
             .chain(self.extra.iter().map(|b| b.as_ref()))
     }
 
-    /// Runs every text detector on one text, then adds geofence hits and merges overlaps.
+    /// Runs every text detector on one text of a document's body, then adds geofence hits
+    /// and merges overlaps.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
-        let prep = Prepared::new(text);
+        self.hits_from(text, Source::Body)
+    }
+
+    /// [`DetectorSet::hits`] for a text from `source` (some rules apply to OCR text only).
+    pub fn hits_from(&self, text: &str, source: Source) -> Vec<Hit> {
+        let prep = Prepared::with_source(text, source);
         let mut hits = Vec::new();
         for d in self.all() {
             d.detect(&prep, &mut hits);
@@ -181,7 +190,7 @@ impl DetectorSet {
     pub fn detect(&self, doc: &ExtractedDocument) -> Vec<Finding> {
         let mut out = Vec::new();
         for (i, seg) in doc.segments.iter().enumerate() {
-            for h in self.hits(&seg.text) {
+            for h in self.hits_from(&seg.text, seg.source) {
                 out.push(finding_from(h, seg, Some(i)));
             }
         }
@@ -189,7 +198,7 @@ impl DetectorSet {
             let mut seg = Segment::new(meta_source(doc.format, &m.part), m.value.clone())
                 .with_part(m.part.clone());
             seg.page = m.page;
-            for h in self.hits(&seg.text) {
+            for h in self.hits_from(&seg.text, seg.source) {
                 let mut f = finding_from(h, &seg, None);
                 f.explanation = format!("{} (in metadata field {})", f.explanation, m.key);
                 out.push(f);
@@ -329,6 +338,7 @@ fn finding_from(h: Hit, seg: &Segment, index: Option<usize>) -> Finding {
     f.boxes = seg.line_boxes_of(h.start, h.end);
     f.span = index.map(|i| Span::new(i, h.start, h.end));
     f.position = h.position;
+    f.confidence = seg.confidence;
     f
 }
 
@@ -403,6 +413,23 @@ mod tests {
         assert!(f
             .iter()
             .any(|f| f.category == Category::RestrictedSite && f.explanation.contains("0.0 km")));
+    }
+
+    #[test]
+    fn ocr_rules_see_the_segment_source() {
+        let mut doc = ExtractedDocument::new(Format::Image);
+        doc.segments
+            .push(Segment::new(Source::Ocr, "扫描件\n机密女5年\n正文"));
+        doc.segments.push(Segment::new(Source::Body, "机密女5年"));
+        let f = DetectorSet::builtin().detect(&doc);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].rule, "cn-marking-ocr");
+        assert_eq!(f[0].text, "机密女5年");
+        assert_eq!(f[0].source, Source::Ocr);
+        assert_eq!(f[0].span, Some(Span::new(0, 10, 23)));
+        assert!(f[0]
+            .explanation
+            .contains("not in the OCR model's character set"));
     }
 
     #[test]

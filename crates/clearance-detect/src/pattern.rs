@@ -3,20 +3,20 @@
 //! A rule is a [`PatternSpec`]: a regex, the literals (or digit runs) that any match must
 //! contain, and an optional validation hook (checksums, ranges, context words) that can also
 //! explain the match. Running thirty regexes over every byte of a document would cost more
-//! than everything else together, so the engine first finds the triggers (one Aho-Corasick
-//! pass over the text for every literal of every rule, and one scan for digit runs) and runs
-//! each regex only on small windows around its own triggers. Look-around at window edges
-//! (`\b`) still sees the surrounding text, because windows are searched as spans of the whole
-//! text.
+//! than everything else together, so the engine first finds the triggers (one pass over the
+//! text for every literal of every rule, overlapping occurrences included, and the digit
+//! runs: `literals.rs`) and runs each regex only on small windows around its own triggers.
+//! Look-around at window edges (`\b`) still sees the surrounding text, because windows are
+//! searched as spans of the whole text.
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use clearance_model::{Category, GeoPoint, Severity};
+use clearance_model::{Category, GeoPoint, Severity, Source};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::Input;
 
+use crate::literals::{Found, LiteralSet};
 use crate::normalize::Prepared;
 use crate::{Detector, Hit};
 
@@ -116,6 +116,11 @@ impl<'a, 'p> Candidate<'a, 'p> {
         t.get(self.end..e).unwrap_or("")
     }
 
+    /// Where the segment's text came from (OCR, body, header...).
+    pub fn source(&self) -> Source {
+        self.prep.source()
+    }
+
     /// The original text of the match.
     pub fn original(&self) -> &'p str {
         self.prep.original_of(self.start, self.end)
@@ -182,6 +187,8 @@ pub struct PatternSpec {
     pub explanation: &'static str,
     /// Checksums, ranges and context rules; `None` rejects the match.
     pub validate: Option<fn(&Candidate<'_, '_>) -> Option<Verdict>>,
+    /// Runs only on text recognised by OCR (a rule for OCR's misreadings).
+    pub ocr_only: bool,
 }
 
 /// How far validators look for the start or end of a line, in bytes.
@@ -201,7 +208,8 @@ pub struct Engine {
     /// Index of the first rule of each table in `specs`.
     table_starts: Vec<usize>,
     regexes: Vec<Option<Regex>>,
-    triggers: Option<AhoCorasick>,
+    /// Every trigger literal, searched with overlaps, and the digit runs.
+    triggers: LiteralSet,
     /// For each trigger literal, the rules it wakes.
     trigger_rules: Vec<Vec<usize>>,
     digit_rules: Vec<(usize, DigitTest)>,
@@ -242,8 +250,8 @@ impl Engine {
                 Trigger::Digits(f) => digit_rules.push((i, f)),
             }
         }
-        // A literal that contains another wakes that one's rules too: the scan reports
-        // leftmost-longest, non-overlapping matches, so `CUI//` hides the `//` inside it.
+        // A literal that contains another wakes that one's rules too, with the longer
+        // literal's window (the scan reports both; this keeps the wider window).
         let mut union = trigger_rules.clone();
         for (i, outer) in literals.iter().enumerate() {
             for (k, inner) in literals.iter().enumerate() {
@@ -258,13 +266,9 @@ impl Engine {
             }
         }
         let trigger_rules = union;
-        // Case-sensitive and non-overlapping: far faster than an overlapping or
-        // case-insensitive search, and most rules are case-sensitive anyway.
-        let triggers = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .ok();
+        // Case-sensitive (most rules are, and the others list their case variants) and
+        // overlapping: `绝密级` holds both `绝密` and `密级`.
+        let triggers = LiteralSet::new(&literals, !digit_rules.is_empty());
         Engine {
             specs,
             table_starts,
@@ -305,43 +309,23 @@ impl Engine {
                 }
             }
         };
-        if let Some(ac) = &self.triggers {
-            for m in ac.find_iter(text) {
-                if let Some(rules) = self.trigger_rules.get(m.pattern().as_usize()) {
+        let bytes = text.as_bytes();
+        self.triggers.scan(text, |f| match f {
+            Found::Literal { id, start, end } => {
+                if let Some(rules) = self.trigger_rules.get(id) {
                     for &r in rules {
-                        add(r, m.start(), m.end());
+                        add(r, start, end);
                     }
                 }
             }
-        }
-        if !self.digit_rules.is_empty() {
-            let bytes = text.as_bytes();
-            let mut i = 0;
-            while i < bytes.len() {
-                if bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                    let s = i;
-                    while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-                        i += 1;
-                    }
-                    for &(r, f) in &self.digit_rules {
-                        if f(bytes, s, i) {
-                            add(r, s, i);
-                        }
-                    }
-                } else {
-                    i += 1;
-                    // Most text holds no digit: pass over eight digit-free bytes at a time.
-                    while let Some(chunk) = bytes.get(i..i + 8) {
-                        let mut w = [0u8; 8];
-                        w.copy_from_slice(chunk);
-                        if has_digit8(u64::from_le_bytes(w)) {
-                            break;
-                        }
-                        i += 8;
+            Found::Digits { start, end } => {
+                for &(r, f) in &self.digit_rules {
+                    if f(bytes, start, end) {
+                        add(r, start, end);
                     }
                 }
             }
-        }
+        });
         // Literal hits arrive in text order per rule, but overlapping literals of one rule
         // can arrive slightly out of order: sort and merge once more.
         for w in &mut windows {
@@ -362,9 +346,13 @@ impl Engine {
 
     /// Number of trigger literal matches in `text` (benchmark breakdown).
     pub fn literal_hits(&self, text: &str) -> usize {
-        self.triggers
-            .as_ref()
-            .map_or(0, |ac| ac.find_iter(text).count())
+        let mut n = 0;
+        self.triggers.scan(text, |f| {
+            if let Found::Literal { .. } = f {
+                n += 1;
+            }
+        });
+        n
     }
 
     /// Windows per rule id for `text`.
@@ -387,7 +375,7 @@ impl Engine {
             else {
                 continue;
             };
-            if wins.is_empty() {
+            if wins.is_empty() || (spec.ocr_only && prep.source() != Source::Ocr) {
                 continue;
             }
             let mut caps = re.create_captures();
@@ -434,16 +422,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// True when any of eight bytes (a little-endian word) is an ASCII digit.
-fn has_digit8(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low7 = w & !HIGH;
-    let from_0 = low7 + ONES * (0x80 - u64::from(b'0'));
-    let above_9 = low7 + ONES * (0x7F - u64::from(b'9'));
-    from_0 & !above_9 & !w & HIGH != 0
 }
 
 /// Compiles a rule's regex with `\b` as an ASCII word boundary (so the fast engines apply and
@@ -515,7 +493,17 @@ impl Detector for PatternDetector {
 /// `(rule, original text)` pairs in text order.
 #[cfg(test)]
 pub fn run_on(table: usize, text: &str) -> Vec<(&'static str, String)> {
-    let prep = Prepared::new(text);
+    run_on_source(table, text, clearance_model::Source::Body)
+}
+
+/// [`run_on`] for a segment from `source`.
+#[cfg(test)]
+pub fn run_on_source(
+    table: usize,
+    text: &str,
+    source: clearance_model::Source,
+) -> Vec<(&'static str, String)> {
+    let prep = Prepared::with_source(text, source);
     let mut hits = Vec::new();
     ENGINE.run_table(table, &prep, &mut hits);
     hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
@@ -527,20 +515,6 @@ pub fn run_on(table: usize, text: &str) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_digits_eight_bytes_at_once() {
-        let w = |s: &[u8; 8]| has_digit8(u64::from_le_bytes(*s));
-        assert!(!w(b"abc/:def"), "'/' and ':' sit either side of the digits");
-        assert!(!w(&[0xB0, 0xB9, 0x10, 0x19, b' ', b'A', 0xFF, 0x80]));
-        for k in 0..8 {
-            for d in [b'0', b'5', b'9'] {
-                let mut b = *b"////::::";
-                b[k] = d;
-                assert!(w(&b), "{b:?}");
-            }
-        }
-    }
 
     #[test]
     fn every_builtin_regex_compiles_and_ids_are_unique_kebab_case() {

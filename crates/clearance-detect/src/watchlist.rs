@@ -703,7 +703,12 @@ impl Detector for WatchlistDetector {
             // no term starts with are passed at once, without hashing.
             let next = match b {
                 b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
-                    let end = word_end(bytes, p);
+                    // A single space after the word goes with it: no term starts with
+                    // whitespace (terms are trimmed).
+                    let mut end = word_end(bytes, p);
+                    if bytes.get(end) == Some(&b' ') {
+                        end += 1;
+                    }
                     let inside = p > 0 && bytes.get(p - 1).is_some_and(u8::is_ascii_alphanumeric);
                     if inside || !filter.starts(u32::from(b)) {
                         p = end;
@@ -719,12 +724,13 @@ impl Detector for WatchlistDetector {
                     p + 1
                 }
                 0xE0..=0xEF => {
-                    let q = filter.skip_bmp3(bytes, p);
-                    if q > p {
-                        p = q;
-                        continue;
+                    // Past the three-byte chars no term starts with; a three-byte char
+                    // there is one a term starts with, anything else is dispatched again.
+                    p = filter.skip_bmp3(bytes, p);
+                    match bytes.get(p) {
+                        Some(&x) if x & 0xF0 == 0xE0 => p + 3,
+                        _ => continue,
                     }
-                    p + 3
                 }
                 0xC0..=0xDF => {
                     if bmp_at(bytes, p).is_some_and(|cp| !filter.starts(cp)) {
@@ -956,17 +962,8 @@ mod tests {
             "Fleet", "#x1", "AB", "ab", "abc", "é", "É", "жар", "Жар", "鹰", "夜", "夜鹰", "工程",
             "黄羊", "黄", "𠀀", "山", "x", "ray", "机密", "项目", "2024", "，",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            seed ^= seed >> 12;
-            seed ^= seed << 25;
-            seed ^= seed >> 27;
-            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-        };
         let mut found = 0;
-        for _ in 0..3000 {
-            let len = 1 + next(24);
-            let text: String = (0..len).map(|_| tokens[next(tokens.len())]).collect();
+        for text in crate::random_text::random_texts(&tokens, 0x2545_F491_4F6C_DD1Du64, 3000, 24) {
             let prep = Prepared::new(&text);
             let mut got = Vec::new();
             d.detect(&prep, &mut got);

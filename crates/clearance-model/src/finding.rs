@@ -168,6 +168,10 @@ pub struct Finding {
     /// Normalised position, for coordinates and GPS findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<GeoPoint>,
+    /// Mean recognition confidence 0–100 of the OCR text the finding was read from, so a
+    /// reviewer can weigh a match in misreadable text; `None` for text the document holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<u8>,
 }
 
 impl Finding {
@@ -194,6 +198,7 @@ impl Finding {
             explanation: explanation.into(),
             span: None,
             position: None,
+            confidence: None,
         }
     }
 }

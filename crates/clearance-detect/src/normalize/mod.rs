@@ -22,6 +22,8 @@ use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 pub use t2s::to_simplified;
 
+use clearance_model::Source;
+
 use crate::pattern::TriggerScan;
 
 /// A segment's text prepared for matching: original, normalised, and the map between them.
@@ -35,6 +37,8 @@ pub struct Prepared<'a> {
     /// Trigger positions of the built-in pattern rules, computed on first use and shared by
     /// every built-in pattern detector.
     scan: OnceCell<TriggerScan>,
+    /// Where the text came from: some rules apply to OCR output only.
+    source: Source,
 }
 
 /// ASCII whitespace as `char::is_whitespace` sees it.
@@ -43,15 +47,20 @@ fn ascii_space(b: u8) -> bool {
 }
 
 impl<'a> Prepared<'a> {
-    /// Normalises `original`.
+    /// Normalises `original`, text of a document's body.
     pub fn new(original: &'a str) -> Prepared<'a> {
+        Prepared::with_source(original, Source::Body)
+    }
+
+    /// Normalises `original`, text from `source`.
+    pub fn with_source(original: &'a str, source: Source) -> Prepared<'a> {
         let mut b = Builder {
             out: String::with_capacity(original.len()),
             anchors: Vec::new(),
             pending: None,
         };
         let bytes = original.as_bytes();
-        let table = t2s::unified_table();
+        let stable = t2s::stable_bits();
         let mut i = 0;
         while let Some(&c) = bytes.get(i) {
             if c < 0x80 {
@@ -91,18 +100,22 @@ impl<'a> Prepared<'a> {
                 }
                 continue;
             }
-            // CJK unified ideographs (3-byte UTF-8, lead byte E4..E9): runs that need no
-            // conversion are copied in bulk, the rest converted char for char.
-            if (0xE4..=0xE9).contains(&c) {
+            // Three-byte chars that normalise to themselves (Han ideographs that are not
+            // Traditional forms, CJK punctuation): runs of them are copied in bulk.
+            if c & 0xF0 == 0xE0 {
                 let s = i;
-                let mut converted = None;
-                while let Some(ch) = cjk_at(bytes, i) {
-                    let simple = table
-                        .get((ch as u32 - 0x4E00) as usize)
-                        .copied()
-                        .unwrap_or(ch);
-                    if simple != ch {
-                        converted = Some(simple);
+                while let Some(&[x, y, z]) = bytes.get(i..i + 3) {
+                    // (A `str` is valid UTF-8: a lead byte E0..EF has two continuation bytes.)
+                    if x & 0xF0 != 0xE0 {
+                        break;
+                    }
+                    let cp = usize::from(x & 0x0F) << 12
+                        | usize::from(y & 0x3F) << 6
+                        | usize::from(z & 0x3F);
+                    if stable
+                        .get(cp >> 6)
+                        .is_none_or(|w| w & (1 << (cp & 63)) == 0)
+                    {
                         break;
                     }
                     i += 3;
@@ -111,12 +124,6 @@ impl<'a> Prepared<'a> {
                     if let Some(run) = original.get(s..i) {
                         b.push_str(run, s);
                     }
-                }
-                if let Some(simple) = converted {
-                    b.feed(simple, i);
-                    i += 3;
-                }
-                if i > s {
                     continue;
                 }
             }
@@ -131,7 +138,13 @@ impl<'a> Prepared<'a> {
             norm: b.out,
             anchors: b.anchors,
             scan: OnceCell::new(),
+            source,
         }
+    }
+
+    /// Where the text came from.
+    pub fn source(&self) -> Source {
+        self.source
     }
 
     /// The original text.
@@ -203,20 +216,6 @@ fn plain8(w: u64) -> bool {
     let x = w ^ (ONES * 0x20);
     let spaces = !(((x & LOW7) + LOW7) | x) & HIGH;
     spaces & (spaces >> 8) == 0 && spaces & (1 << 63) == 0
-}
-
-/// The CJK unified ideograph (U+4E00..U+9FFF) encoded at `bytes[i..i + 3]`, if any.
-fn cjk_at(bytes: &[u8], i: usize) -> Option<char> {
-    let (&b0, &b1, &b2) = (bytes.get(i)?, bytes.get(i + 1)?, bytes.get(i + 2)?);
-    if !(0xE4..=0xE9).contains(&b0) || b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
-        return None;
-    }
-    let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-    if (0x4E00..=0x9FFF).contains(&cp) {
-        char::from_u32(cp)
-    } else {
-        None
-    }
 }
 
 /// Normalises a short string (a watchlist term) exactly as segment text is normalised.
@@ -414,6 +413,33 @@ mod tests {
             norm(long),
             "The quick brown fox jumps over the lazy dog, twice; and then stops."
         );
+    }
+
+    #[test]
+    fn chars_copied_in_bulk_are_those_that_convert_to_themselves() {
+        // The bulk copy of three-byte chars must give what the char-by-char path gives.
+        let stable = t2s::stable_bits();
+        let mut copied = 0;
+        for cp in 0x800u32..0x10000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if stable[(cp >> 6) as usize] & (1 << (cp & 63)) == 0 {
+                continue;
+            }
+            copied += 1;
+            let mut out = Vec::new();
+            convert(c, |d| out.push(d));
+            assert_eq!(out, vec![c], "U+{cp:04X}");
+            assert!(!c.is_whitespace(), "U+{cp:04X}");
+        }
+        assert!(copied > 20_000, "{copied}");
+        for (input, want) in [
+            ("機密文件。", "机密文件。"),
+            ("「绝密」、秘密", "「绝密」、秘密"),
+        ] {
+            assert_eq!(norm(input), want);
+        }
     }
 
     #[test]

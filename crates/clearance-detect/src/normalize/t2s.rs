@@ -29,10 +29,30 @@ static DENSE: LazyLock<Vec<char>> = LazyLock::new(|| {
     v
 });
 
-/// The Simplified form of every char from U+4E00 to U+9FFF, indexed by `c - U+4E00`.
-pub fn unified_table() -> &'static [char] {
-    let start = (0x4E00 - DENSE_START) as usize;
-    DENSE.get(start..).unwrap_or(&[])
+/// One bit per BMP code point whose char normalises to itself on its own: Han ideographs
+/// that are not Traditional forms, and the NFKC-stable CJK punctuation U+3001..U+3035
+/// (`、。《》「」【】`). 8 KB, so that the normaliser's pass over Chinese text stays in the
+/// first-level cache (the char table itself is 100 KB).
+static STABLE: LazyLock<Box<[u64; 1024]>> = LazyLock::new(|| {
+    let mut bits = Box::new([0u64; 1024]);
+    let mut set = |cp: u32| {
+        if let Some(w) = bits.get_mut((cp >> 6) as usize) {
+            *w |= 1 << (cp & 63);
+        }
+    };
+    for (i, &c) in DENSE.iter().enumerate() {
+        let cp = DENSE_START + i as u32;
+        if c as u32 == cp {
+            set(cp);
+        }
+    }
+    (0x3001..=0x3035).for_each(&mut set);
+    bits
+});
+
+/// The bit set of chars that normalise to themselves (see [`STABLE`]).
+pub fn stable_bits() -> &'static [u64; 1024] {
+    &STABLE
 }
 
 /// The Simplified form of `c`, or `c` itself.

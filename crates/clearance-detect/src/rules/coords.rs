@@ -24,6 +24,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (32, 40),
         explanation: "Decimal coordinates",
         validate: Some(decimal),
+        ocr_only: false,
     },
     PatternSpec {
         id: "dms-coordinates",
@@ -35,6 +36,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Degrees-minutes-seconds coordinates",
         validate: Some(dms),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-coordinates",
@@ -46,6 +48,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese coordinates (北纬/东经)",
         validate: Some(cn_latlon),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-coordinates-lon-first",
@@ -57,6 +60,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese coordinates (东经/北纬)",
         validate: Some(cn_lonlat),
+        ocr_only: false,
     },
     PatternSpec {
         id: "mgrs",
@@ -68,6 +72,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "MGRS grid reference",
         validate: Some(mgrs),
+        ocr_only: false,
     },
 ];
 

@@ -24,6 +24,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "US classification banner",
         validate: Some(banner),
+        ocr_only: false,
     },
     PatternSpec {
         id: "nato-classification",
@@ -35,6 +36,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "NATO classification marking",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "classification-banner-line",
@@ -46,6 +48,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 24),
         explanation: "Classification level standing alone on a line, as a banner",
         validate: Some(alone_on_line),
+        ocr_only: false,
     },
     PatternSpec {
         id: "portion-mark",
@@ -59,6 +62,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Portion mark",
         validate: Some(portion_mark),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cui-marking",
@@ -70,6 +74,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Controlled Unclassified Information (CUI) marking",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "fouo",
@@ -81,6 +86,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "For Official Use Only (FOUO) marking",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "dissemination-control",
@@ -92,6 +98,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Dissemination control marking",
         validate: Some(dissemination),
+        ocr_only: false,
     },
     PatternSpec {
         id: "classification-authority-block",
@@ -113,6 +120,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Classification authority block",
         validate: Some(authority_block),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-classification-star",
@@ -124,6 +132,19 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese classification mark",
         validate: Some(cn_star),
+        ocr_only: false,
+    },
+    PatternSpec {
+        id: "cn-marking-ocr",
+        category: C,
+        severity: H,
+        regex: r"(绝密|机密|秘密) ?(?:(\p{Han}) ?)?(长期|[0-9]{4} ?年 ?[0-9]{1,2} ?月(?: ?[0-9]{1,2} ?日)?|[0-9]{1,3} ?年|[0-9]{1,3} ?个月|[一二三四五六七八九十]{1,3} ?年|[一二三四五六七八九十]{1,3} ?个月)",
+        trigger: Trigger::Literals(&["绝密", "机密", "秘密"]),
+        group: 0,
+        reach: (0, 64),
+        explanation: "Chinese classification mark read by OCR (star not readable)",
+        validate: Some(cn_marking_ocr),
+        ocr_only: true,
     },
     PatternSpec {
         id: "cn-classification-level",
@@ -135,6 +156,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese classification level label (密级)",
         validate: Some(cn_level),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-paragraph-mark",
@@ -154,6 +176,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese paragraph classification mark",
         validate: Some(cn_paragraph),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-internal-material",
@@ -165,6 +188,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese internal-material mark (内部资料 注意保存)",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-classification-line",
@@ -176,6 +200,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 16),
         explanation: "Chinese classification level standing alone on a line",
         validate: Some(alone_on_line),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-involves-secrets",
@@ -187,6 +212,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 16),
         explanation: "涉密: text says it involves state secrets",
         validate: Some(involves_secrets),
+        ocr_only: false,
     },
 ];
 
@@ -321,6 +347,39 @@ fn cn_star(c: &Candidate<'_, '_>) -> Option<Verdict> {
     Verdict::explain(format!("Chinese classification mark {level}★ {term}"))
 }
 
+/// `机密★5年` as OCR reads it: the Debian `chi_sim` model has no ★, so the star comes out as
+/// one wrong ideograph (`机密女5年`, `机密文5年`, `机密码5年`) or not at all (`机密5年`). Only
+/// OCR text is searched (`ocr_only`); the mark must not continue a word (`商业秘密5年`), and
+/// `5年级` is a school grade, not a term.
+fn cn_marking_ocr(c: &Candidate<'_, '_>) -> Option<Verdict> {
+    // The char before in the original text: normalising joins a line that starts with the
+    // mark to the Chinese line above it, but a line break is no word.
+    let (os, _) = c.prep.to_original(c.start, c.end);
+    let before = c
+        .prep
+        .original()
+        .get(..os)
+        .and_then(|h| h.chars().next_back());
+    if before.is_some_and(is_han) || c.after() == Some('级') {
+        return None;
+    }
+    let level = c.group(1)?;
+    let term = c.group(3)?.replace(' ', "");
+    let star = match c.group(2) {
+        Some(x) => format!("read as \"{x}\""),
+        None => "dropped".to_string(),
+    };
+    Verdict::explain(format!(
+        "Chinese classification mark {level}★{term} read by OCR: the star (★) is not in the \
+         OCR model's character set and was {star}"
+    ))
+}
+
+/// A Han ideograph (not CJK punctuation).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
 fn cn_level(c: &Candidate<'_, '_>) -> Option<Verdict> {
     Verdict::explain(format!(
         "Chinese classification level label 密级: {}",
@@ -344,10 +403,106 @@ fn involves_secrets(c: &Candidate<'_, '_>) -> Option<Verdict> {
 
 #[cfg(test)]
 mod tests {
+    use clearance_model::Source;
+
     use crate::pattern::run_on;
 
     fn run(text: &str) -> Vec<(&'static str, String)> {
         run_on(0, text)
+    }
+
+    /// `(rule, start, end, original text)` of every hit of this table, in text order.
+    fn spans(text: &str, source: Source) -> Vec<(&'static str, usize, usize, String)> {
+        let prep = crate::normalize::Prepared::with_source(text, source);
+        let mut hits = Vec::new();
+        crate::pattern::ENGINE.run_table(0, &prep, &mut hits);
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.rule));
+        hits.iter()
+            .map(|h| (h.rule, h.start, h.end, text[h.start..h.end].to_string()))
+            .collect()
+    }
+
+    /// A text and the (rule, start, end) spans expected in it.
+    type SpanRow = (&'static str, &'static [(&'static str, usize, usize)]);
+
+    fn assert_spans(table: &[SpanRow], source: Source) {
+        for (text, want) in table {
+            let got: Vec<(&str, usize, usize)> = spans(text, source)
+                .into_iter()
+                .map(|(r, s, e, _)| (r, s, e))
+                .collect();
+            assert_eq!(got, want.to_vec(), "{text:?}: {:?}", spans(text, source));
+        }
+    }
+
+    #[test]
+    fn overlapping_triggers_all_fire() {
+        // `机密` and `密〕` overlap in `〔机密〕`, `绝密` and `密级` in `绝密级`: a
+        // non-overlapping trigger scan reported only the first of each pair.
+        let table: &[SpanRow] = &[
+            ("〔机密〕本段说明", &[("cn-paragraph-mark", 0, 12)]),
+            ("正文〔绝密〕", &[("cn-paragraph-mark", 6, 18)]),
+            ("〔秘密〕", &[("cn-paragraph-mark", 0, 12)]),
+            ("密级：绝密级", &[("cn-classification-level", 0, 15)]),
+            ("绝密级文件", &[]),
+        ];
+        assert_spans(table, Source::Body);
+        // The trigger of the `密级` label fires inside `绝密级` (its window is searched).
+        let windows = crate::pattern::ENGINE.window_counts("绝密级文件");
+        assert!(
+            windows.contains(&("cn-classification-level", 1)),
+            "{windows:?}"
+        );
+    }
+
+    #[test]
+    fn reads_star_marks_that_ocr_could_not_read() {
+        let table: &[SpanRow] = &[
+            ("机密女5年", &[("cn-marking-ocr", 0, 13)]),
+            ("机密文5年", &[("cn-marking-ocr", 0, 13)]),
+            ("机密太5年", &[("cn-marking-ocr", 0, 13)]),
+            ("机密码5年", &[("cn-marking-ocr", 0, 13)]),
+            ("机密5年", &[("cn-marking-ocr", 0, 10)]),
+            ("绝密女长期", &[("cn-marking-ocr", 0, 15)]),
+            ("秘密文6个月", &[("cn-marking-ocr", 0, 16)]),
+            ("机密女2030年12月31日", &[("cn-marking-ocr", 0, 26)]),
+            ("文件\n机密 女 5年\n正文", &[("cn-marking-ocr", 7, 22)]),
+            (
+                "密级：机密女5年",
+                &[
+                    ("cn-classification-level", 0, 15),
+                    ("cn-marking-ocr", 9, 22),
+                ],
+            ),
+            // Near misses: a word, not one char, after the level; a level inside a word; a
+            // school grade; no term at all.
+            ("会议采用秘密投票5年一次", &[]),
+            ("秘密投票5年", &[]),
+            ("保护商业秘密5年", &[]),
+            ("商业秘密", &[]),
+            ("机密5年级学生", &[]),
+            ("机密女", &[]),
+        ];
+        assert_spans(table, Source::Ocr);
+        // Only OCR text: typed text that says `机密文5年` is not a misread star.
+        for text in ["机密文5年", "机密女5年", "机密5年"] {
+            for source in [Source::Body, Source::Header, Source::Metadata] {
+                assert!(
+                    spans(text, source).iter().all(|h| h.0 != "cn-marking-ocr"),
+                    "{text:?} from {source:?}"
+                );
+            }
+        }
+        let ocr = spans("机密女5年", Source::Ocr);
+        let prep = crate::normalize::Prepared::with_source("机密女5年", Source::Ocr);
+        let mut hits = Vec::new();
+        crate::pattern::ENGINE.run_table(0, &prep, &mut hits);
+        assert_eq!(ocr.len(), 1);
+        assert_eq!(
+            hits[0].explanation,
+            "Chinese classification mark 机密★5年 read by OCR: the star (★) is not in the \
+             OCR model's character set and was read as \"女\""
+        );
     }
 
     #[test]

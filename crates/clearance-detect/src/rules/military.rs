@@ -24,6 +24,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "PLA unit cover designator",
         validate: Some(cn_unit),
+        ocr_only: false,
     },
     PatternSpec {
         id: "unit-designator",
@@ -35,6 +36,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Military unit designator",
         validate: Some(unit),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-hull-number",
@@ -46,6 +48,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese hull number (舷号)",
         validate: Some(hull),
+        ocr_only: false,
     },
     PatternSpec {
         id: "hull-number",
@@ -57,6 +60,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 40),
         explanation: "Hull number",
         validate: Some(hull),
+        ocr_only: false,
     },
     PatternSpec {
         id: "hull-classification",
@@ -71,6 +75,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "US Navy hull classification and number",
         validate: Some(hull_class),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-group-army",
@@ -82,6 +87,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "PLA group army designator",
         validate: Some(formation),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-formation",
@@ -105,6 +111,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "PLA brigade, division or regiment designator",
         validate: Some(formation_context),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-formation-typed",
@@ -118,6 +125,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "PLA brigade or division designator",
         validate: Some(formation),
+        ocr_only: false,
     },
 ];
 

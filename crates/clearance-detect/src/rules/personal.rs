@@ -24,6 +24,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Valid PRC resident ID (check digit and birth date valid)",
         validate: Some(prc_id),
+        ocr_only: false,
     },
     PatternSpec {
         id: "cn-mobile",
@@ -35,6 +36,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Chinese mobile number",
         validate: Some(whole_number),
+        ocr_only: false,
     },
     PatternSpec {
         id: "us-phone",
@@ -46,6 +48,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "US phone number",
         validate: Some(whole_number),
+        ocr_only: false,
     },
     PatternSpec {
         id: "passport-number",
@@ -57,6 +60,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Passport number",
         validate: Some(passport),
+        ocr_only: false,
     },
     PatternSpec {
         id: "email-address",
@@ -68,6 +72,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (72, 160),
         explanation: "E-mail address",
         validate: Some(email),
+        ocr_only: false,
     },
 ];
 

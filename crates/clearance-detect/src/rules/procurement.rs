@@ -26,6 +26,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 24),
         explanation: "Procurement text naming a classified (涉密) purpose",
         validate: Some(cn_classified),
+        ocr_only: false,
     },
     PatternSpec {
         id: "classified-procurement",
@@ -37,6 +38,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "Procurement text naming a classified purpose",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "dd-form-254",
@@ -48,6 +50,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: REACH,
         explanation: "DD Form 254: security classification specification of a classified contract",
         validate: None,
+        ocr_only: false,
     },
     PatternSpec {
         id: "military-buyer-delivery-site",
@@ -67,6 +70,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 320),
         explanation: "Military buyer with an exact delivery site",
         validate: Some(military_delivery),
+        ocr_only: false,
     },
 ];
 

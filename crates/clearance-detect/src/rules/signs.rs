@@ -30,6 +30,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (4, 16),
         explanation: "Sign of a military restricted area",
         validate: Some(cn_military),
+        ocr_only: false,
     },
     PatternSpec {
         id: "no-photography-sign",
@@ -41,6 +42,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (4, 16),
         explanation: "Sign forbidding photography",
         validate: Some(sign_context),
+        ocr_only: false,
     },
     PatternSpec {
         id: "restricted-area-sign-en",
@@ -65,6 +67,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (24, 40),
         explanation: "Sign of a restricted area",
         validate: Some(en_area),
+        ocr_only: false,
     },
     PatternSpec {
         id: "no-photography-sign-en",
@@ -86,6 +89,7 @@ pub static SPECS: &[PatternSpec] = &[
         reach: (8, 40),
         explanation: "Sign forbidding photography or entry",
         validate: Some(sign_context),
+        ocr_only: false,
     },
 ];
 
