@@ -29,6 +29,18 @@ pub enum Space {
         /// The page's media box.
         media_box: Rect,
     },
+    /// An image of `width`×`height` pixels, scaled by `scale` before OCR, drawn in `bbox` on
+    /// a PDF page: boxes go to page space (points, y up), the image's top row at the top.
+    Placed {
+        /// Scale applied before OCR.
+        scale: f32,
+        /// The image's pixel width.
+        width: u32,
+        /// The image's pixel height.
+        height: u32,
+        /// Where it is drawn on the page.
+        bbox: Rect,
+    },
 }
 
 impl Space {
@@ -46,6 +58,22 @@ impl Space {
                     media_box.y1 - y0 * k,
                     media_box.x0 + x1 * k,
                     media_box.y1 - y1 * k,
+                )
+            }
+            Space::Placed {
+                scale,
+                width,
+                height,
+                bbox,
+            } => {
+                let s = if scale > 0.0 { scale } else { 1.0 };
+                let kx = (bbox.x1 - bbox.x0) / (width.max(1) as f32 * s);
+                let ky = (bbox.y1 - bbox.y0) / (height.max(1) as f32 * s);
+                Rect::new(
+                    bbox.x0 + x0 * kx,
+                    bbox.y1 - y0 * ky,
+                    bbox.x0 + x1 * kx,
+                    bbox.y1 - y1 * ky,
                 )
             }
         }
@@ -211,6 +239,22 @@ mod tests {
         // 300 px at 300 dpi is one inch: 72 pt from the left, 72 pt down from the top.
         let r = page.map(300.0, 300.0, 600.0, 600.0);
         assert_eq!(r, Rect::new(72.0, 842.0 - 144.0, 144.0, 842.0 - 72.0));
+        // A 900x300 image drawn at (72, 560)-(432, 680), read at half size: 450x150 px.
+        let placed = Space::Placed {
+            scale: 0.5,
+            width: 900,
+            height: 300,
+            bbox: Rect::new(72.0, 560.0, 432.0, 680.0),
+        };
+        assert_eq!(
+            placed.map(0.0, 0.0, 450.0, 150.0),
+            Rect::new(72.0, 680.0, 432.0, 560.0)
+        );
+        // 45 px of 450 is a tenth of the 360 pt width; 15 px of 150 a tenth of 120 pt.
+        assert_eq!(
+            placed.map(45.0, 15.0, 90.0, 30.0),
+            Rect::new(108.0, 668.0, 144.0, 656.0)
+        );
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Which pictures of a document hold text to read, and their pixels.
 //!
-//! Standalone images, DOCX media, JPEG images of PDF pages that have a text layer, and PDF
-//! pages without a text layer (rendered whole with pdftoppm, so every image on them and
-//! their layout is read at once). A page-sized JPEG on a page that has text is a scan with an
-//! OCR text layer: that layer already is the page's text, so it is not read again.
+//! Standalone images, DOCX media, PDF pages without a text layer (rendered whole with
+//! pdftoppm, so every image on them and their layout is read at once), and the images of
+//! PDF pages that have a text layer (see [`crate::page_images`]).
 
 use std::io::{Cursor, Read};
 use std::process::Command;
@@ -14,6 +13,7 @@ use clearance_model::Rect;
 use image::DynamicImage;
 
 use crate::layout::Space;
+use crate::page_images::MIN_SIDE;
 use crate::{process, OcrError};
 
 /// Longest side, in pixels, of a picture handed to tesseract; larger ones are scaled down.
@@ -22,79 +22,77 @@ const MAX_SIDE: u32 = 4000;
 /// Most pixels of a rendered page; a huge media box gets a lower resolution.
 const MAX_PAGE_PIXELS: f32 = 40_000_000.0;
 
-/// One picture to read.
+/// One picture, or set of pictures, to read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     /// An image whose encoded bytes are found by `part`: `image` (the file itself),
-    /// `word/media/image1.png`, `page 2 /Im0`.
+    /// `word/media/image1.png`.
     Image {
         /// Where it lives.
         part: String,
-        /// Page, for PDF images.
-        page: Option<u32>,
     },
     /// A PDF page without a text layer, rendered whole.
     Page {
         /// 1-based page number.
         page: u32,
     },
+    /// The images of a PDF page that has a text layer.
+    PageImages {
+        /// 1-based page number.
+        page: u32,
+        /// How many images the extractor lists there that may be worth reading (the page's
+        /// own listing decides): the count a warning gives when the page is not reached.
+        expected: usize,
+    },
 }
 
-/// The pictures of `doc` whose text would be read, in document order, and the parts of the
-/// pictures that cannot be read (images of PDF pages with text that are stored in a form
-/// other than JPEG: CCITT, JBIG2, JPEG 2000, raw pixels).
-pub fn targets(doc: &ExtractedDocument) -> (Vec<Target>, Vec<String>) {
+/// The pictures of `doc` whose text would be read, in document order.
+pub fn targets(doc: &ExtractedDocument) -> Vec<Target> {
     match doc.format {
-        Format::Image => (
-            doc.images
-                .iter()
-                .take(1)
-                .map(|_| Target::Image {
-                    part: "image".into(),
-                    page: None,
-                })
-                .collect(),
-            Vec::new(),
-        ),
-        Format::Docx => (
-            doc.images
-                .iter()
-                .filter(|i| i.part.starts_with("word/"))
-                .map(|i| Target::Image {
-                    part: i.part.clone(),
-                    page: None,
-                })
-                .collect(),
-            Vec::new(),
-        ),
+        Format::Image => doc
+            .images
+            .iter()
+            .take(1)
+            .map(|_| Target::Image {
+                part: "image".into(),
+            })
+            .collect(),
+        Format::Docx => doc
+            .images
+            .iter()
+            .filter(|i| i.part.starts_with("word/"))
+            .map(|i| Target::Image {
+                part: i.part.clone(),
+            })
+            .collect(),
         Format::Pdf => {
             let scanned = scanned_pages(doc);
-            let mut out: Vec<Target> = Vec::new();
-            let mut unread = Vec::new();
-            for p in &scanned {
-                out.push(Target::Page { page: *p });
-            }
+            let mut out: Vec<Target> = scanned.iter().map(|p| Target::Page { page: *p }).collect();
+            let mut counts: Vec<(u32, usize)> = Vec::new();
             for i in &doc.images {
                 let Some(page) = i.page else { continue };
-                if scanned.contains(&page) || is_page_scan(doc, page, i.width, i.height) {
+                let small =
+                    i.width.is_some_and(|w| w < MIN_SIDE) || i.height.is_some_and(|h| h < MIN_SIDE);
+                if scanned.contains(&page) || small {
                     continue;
                 }
-                if i.kind.as_deref() != Some("jpeg") {
-                    unread.push(i.part.clone());
-                    continue;
+                match counts.iter_mut().find(|(p, _)| *p == page) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((page, 1)),
                 }
-                out.push(Target::Image {
-                    part: i.part.clone(),
-                    page: Some(page),
-                });
             }
+            out.extend(
+                counts
+                    .into_iter()
+                    .map(|(page, expected)| Target::PageImages { page, expected }),
+            );
             out.sort_by_key(|t| match t {
-                Target::Page { page } => (*page, 0),
-                Target::Image { page, .. } => (page.unwrap_or(0), 1),
+                Target::Page { page } | Target::PageImages { page, .. } => *page,
+                Target::Image { .. } => 0,
             });
-            (out, unread)
+            out
         }
-        Format::Text => (Vec::new(), Vec::new()),
+        Format::Text => Vec::new(),
     }
 }
 
@@ -114,23 +112,6 @@ fn scanned_pages(doc: &ExtractedDocument) -> Vec<u32> {
     pages
 }
 
-/// True when an image of `w`×`h` pixels has its page's shape and a scan's size: the page
-/// image of a scanned PDF whose text layer was already read.
-fn is_page_scan(doc: &ExtractedDocument, page: u32, w: Option<u32>, h: Option<u32>) -> bool {
-    let (Some(w), Some(h)) = (w, h) else {
-        return false;
-    };
-    let Some(mb) = media_box(doc, page) else {
-        return false;
-    };
-    let (pw, ph) = (mb.x1 - mb.x0, mb.y1 - mb.y0);
-    if w < 1000 || h == 0 || ph <= 0.0 {
-        return false;
-    }
-    let ratio = (w as f32 / h as f32) / (pw / ph);
-    (0.97..=1.03).contains(&ratio)
-}
-
 pub(crate) fn media_box(doc: &ExtractedDocument, page: u32) -> Option<Rect> {
     doc.page_info
         .iter()
@@ -139,7 +120,7 @@ pub(crate) fn media_box(doc: &ExtractedDocument, page: u32) -> Option<Rect> {
         .filter(|r| r.x1 > r.x0 && r.y1 > r.y0)
 }
 
-/// The encoded bytes of an image target.
+/// The encoded bytes of a standalone image or DOCX media part.
 ///
 /// # Errors
 /// [`OcrError::Picture`] when the part cannot be found or read within the limits.
@@ -147,14 +128,14 @@ pub fn image_bytes(
     bytes: &[u8],
     doc: &ExtractedDocument,
     part: &str,
-    page: Option<u32>,
     limits: &Limits,
-    pdf: &mut Option<lopdf::Document>,
 ) -> Result<Vec<u8>, OcrError> {
     match doc.format {
         Format::Image => Ok(bytes.to_vec()),
         Format::Docx => docx_media(bytes, part, limits),
-        Format::Pdf => pdf_jpeg(bytes, part, page, pdf),
+        Format::Pdf => Err(OcrError::Picture(
+            "PDF images are read per page with pdfimages".into(),
+        )),
         Format::Text => Err(OcrError::Picture("a text file has no pictures".into())),
     }
 }
@@ -172,57 +153,6 @@ fn docx_media(bytes: &[u8], part: &str, limits: &Limits) -> Result<Vec<u8>, OcrE
         return Err(bad(&format!("inflates past {cap} bytes")));
     }
     Ok(out)
-}
-
-fn pdf_jpeg(
-    bytes: &[u8],
-    part: &str,
-    page: Option<u32>,
-    pdf: &mut Option<lopdf::Document>,
-) -> Result<Vec<u8>, OcrError> {
-    let bad = |e: &str| OcrError::Picture(format!("{part}: {e}"));
-    let page = page.ok_or_else(|| bad("no page"))?;
-    let name = part
-        .rsplit_once(" /")
-        .map(|(_, n)| n)
-        .ok_or_else(|| bad("no image name"))?;
-    if pdf.is_none() {
-        *pdf = Some(lopdf::Document::load_mem(bytes).map_err(|e| bad(&e.to_string()))?);
-    }
-    let doc = pdf.as_ref().ok_or_else(|| bad("PDF not loaded"))?;
-    let page_id = *doc
-        .get_pages()
-        .get(&page)
-        .ok_or_else(|| bad("page not found"))?;
-    let (own, inherited) = doc
-        .get_page_resources(page_id)
-        .map_err(|e| bad(&e.to_string()))?;
-    let mut dicts: Vec<&lopdf::Dictionary> = own.into_iter().collect();
-    dicts.extend(
-        inherited
-            .iter()
-            .filter_map(|id| doc.get_dictionary(*id).ok()),
-    );
-    for res in dicts {
-        let Some(xobjects) = res
-            .get(b"XObject")
-            .ok()
-            .and_then(|o| doc.dereference(o).ok())
-            .and_then(|(_, o)| o.as_dict().ok())
-        else {
-            continue;
-        };
-        let Some(x) = xobjects.get(name.as_bytes()).ok() else {
-            continue;
-        };
-        let Ok(stream) = doc.dereference(x).and_then(|(_, o)| o.as_stream()) else {
-            continue;
-        };
-        if stream.content.starts_with(&[0xFF, 0xD8]) {
-            return Ok(stream.content.clone());
-        }
-    }
-    Err(bad("only JPEG images stored as-is are read"))
 }
 
 /// A decoded picture as PNG bytes for tesseract, scaled by `scale` (times the reduction that
@@ -298,13 +228,13 @@ mod tests {
     use clearance_model::{ImageInfo, PageInfo};
 
     #[test]
-    fn pdf_targets_are_scanned_pages_and_small_jpegs() {
+    fn pdf_targets_are_scanned_pages_and_pages_with_images() {
         let mut doc = ExtractedDocument::new(Format::Pdf);
         doc.warnings = vec![
             "page 2: no text layer (scanned image?)".into(),
             "page 3: text could not be extracted (x)".into(),
         ];
-        for p in 1..=3 {
+        for p in 1..=4 {
             doc.page_info.push(PageInfo {
                 page: p,
                 media_box: Rect::new(0.0, 0.0, 595.0, 842.0),
@@ -318,23 +248,27 @@ mod tests {
             kind: Some(kind.into()),
         };
         doc.images = vec![
+            img("page 3 /Im0", 3, 640, 480, "ccitt"),
             img("page 1 /Im0", 1, 640, 480, "jpeg"),
-            img("page 1 /Im1", 1, 2480, 3508, "jpeg"),
-            img("page 1 /Im2", 1, 640, 480, "raw"),
+            img("page 1 /Im1", 1, 900, 300, "raw"),
+            img("page 1 /Im2", 1, 32, 32, "raw"),
             img("page 2 /Im0", 2, 2480, 3508, "jpeg"),
+            img("page 4 /Icon", 4, 16, 16, "raw"),
         ];
-        let (read, unread) = targets(&doc);
-        assert_eq!(unread, ["page 1 /Im2"]);
         assert_eq!(
-            read,
+            targets(&doc),
             vec![
-                Target::Image {
-                    part: "page 1 /Im0".into(),
-                    page: Some(1)
+                Target::PageImages {
+                    page: 1,
+                    expected: 2
                 },
                 Target::Page { page: 2 },
+                Target::PageImages {
+                    page: 3,
+                    expected: 1
+                },
             ],
-            "a page-sized scan on a page with text is its OCR layer's image; raw images are skipped"
+            "icons are not counted; the scanned page is rendered whole instead"
         );
     }
 }

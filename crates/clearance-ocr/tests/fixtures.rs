@@ -182,6 +182,94 @@ fn scan_with_text_layer_is_not_read_again() {
 }
 
 #[test]
+fn images_on_a_page_with_text_are_read_into_page_space() {
+    if tesseract_missing() {
+        return;
+    }
+    let (doc, findings) = read("ocr/images-with-text.pdf");
+    assert!(doc
+        .segments
+        .iter()
+        .any(|s| s.source == Source::Body && s.text.contains("Site inspection report")));
+    // The Flate sign drawn by the page: 900x300 px at (72, 560)-(432, 680).
+    let sign = Rect::new(72.0, 560.0, 432.0, 680.0);
+    let seg = doc
+        .segments
+        .iter()
+        .find(|s| s.source == Source::Ocr && s.text.contains("RESTRICTED AREA"))
+        .unwrap_or_else(|| panic!("{:#?}", doc.segments));
+    assert_eq!(seg.part.as_deref(), Some("page 1 /Im1"));
+    assert_eq!(seg.page, Some(1));
+    let at = seg.text.find("RESTRICTED AREA").unwrap();
+    let b = seg.bbox_of(at, at + "RESTRICTED AREA".len()).unwrap();
+    assert!(inside(b, sign), "{b:?}");
+    // Drawn at (50, 50) px, 64 px high, about 650 px wide: 0.4 pt per px.
+    assert!(
+        inside(b, Rect::new(85.0, 625.0, 375.0, 665.0)),
+        "the top line of the sign: {b:?}"
+    );
+    assert!(b.x1 - b.x0 > 180.0, "{b:?}");
+    let area = ocr_finding(&findings, "restricted-area-sign-en");
+    assert_eq!(area.page, Some(1));
+    assert!(inside(area.bbox.unwrap(), sign));
+    // The sign drawn by a form XObject whose matrix moves it: (210, 270)-(530, 398).
+    let zone = ocr_finding(&findings, "restricted-area-sign");
+    assert_eq!(zone.text, "军事禁区");
+    assert_eq!(zone.part.as_deref(), Some("page 1 /Im2"));
+    let b = zone.bbox.unwrap();
+    // Drawn at (80, 40) px of 800x320, 96 px high: 0.4 pt per px.
+    assert!(inside(b, Rect::new(230.0, 340.0, 410.0, 385.0)), "{b:?}");
+    // The 1-bit CCITT scan, 600x120 px at 150 dpi: (72, 100)-(360, 157.6), 0.48 pt per px.
+    let mark = findings
+        .iter()
+        .find(|f| f.text == "TOP SECRET" && f.source == Source::Ocr)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(mark.part.as_deref(), Some("page 1 /Im4"));
+    let b = mark.bbox.unwrap();
+    // Drawn at (20, 25) px, 60 px high: x from 81.6 pt, top at 145.6 pt.
+    assert!(inside(b, Rect::new(76.0, 105.0, 360.0, 150.0)), "{b:?}");
+    // The 32 px icon is not read and not reported; everything else was read.
+    assert!(
+        !doc.warnings.iter().any(|w| w.contains("OCR")),
+        "{:?}",
+        doc.warnings
+    );
+    assert!(!doc
+        .segments
+        .iter()
+        .any(|s| s.source == Source::Ocr && s.part.as_deref() == Some("page 1 /Im3")));
+}
+
+#[test]
+fn page_images_beyond_the_picture_cap_are_named() {
+    if tesseract_missing() {
+        return;
+    }
+    let bytes = std::fs::read(fixtures().join("ocr/images-with-text.pdf")).unwrap();
+    let limits = Limits::default();
+    let mut doc = clearance_extract::extract(&bytes, &limits).unwrap();
+    let opts = OcrOptions {
+        max_pictures: 1,
+        ..OcrOptions::default()
+    };
+    read_pictures(&bytes, &mut doc, &opts, &limits);
+    assert_eq!(
+        doc.warnings,
+        ["OCR stops at 1 pictures per document: text in 2 image(s) was not read (page 1 /Im2, page 1 /Im4)"]
+    );
+    let parts: Vec<_> = doc
+        .segments
+        .iter()
+        .filter(|s| s.source == Source::Ocr)
+        .map(|s| s.part.as_deref())
+        .collect();
+    assert!(
+        !parts.is_empty() && parts.iter().all(|p| *p == Some("page 1 /Im1")),
+        "{parts:?}"
+    );
+}
+
+#[test]
 fn pictures_without_signs_give_no_ocr_findings() {
     if tesseract_missing() {
         return;
