@@ -29,6 +29,10 @@ const COMMANDS: &[&str] = &[
     "export_ledger",
     "certificate",
     "save_certificate",
+    "list_accounts",
+    "add_account",
+    "set_account_roles",
+    "deactivate_account",
 ];
 
 fn main() {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use clearance_model::{DocumentReport, Format};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::queue::{DocId, Entry, ScanState};
 
@@ -95,8 +95,9 @@ pub struct AppInfo {
     pub saved: SavedSettingsDto,
 }
 
-/// The editable fields of settings.toml as saved; `None` = not set.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// The editable fields of settings.toml as saved; `None` = not set (the default applies).
+/// The settings screen is filled from it and sends it back to be saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedSettingsDto {
     /// `[rules] watchlist`.

@@ -113,6 +113,10 @@ fn run(args: AppArgs) -> Result<(), tauri::Error> {
             commands::ledger::export_ledger,
             commands::ledger::certificate,
             commands::ledger::save_certificate,
+            commands::accounts::list_accounts,
+            commands::accounts::add_account,
+            commands::accounts::set_account_roles,
+            commands::accounts::deactivate_account,
         ])
         .run(tauri::generate_context!())
 }

@@ -149,6 +149,31 @@ impl Queue {
     /// Stores the report of an intake row, adding the row if the poll never saw it. `None`
     /// if the reviewer removed it.
     pub fn finish_intake(&mut self, intake_id: i64, report: DocumentReport) -> Option<DocId> {
+        let path = PathBuf::from(&report.path);
+        self.put_intake_report(intake_id, &path, report, false)
+    }
+
+    /// Shows an intake row scanned before this start (its report read back from the
+    /// database), once: `None` if the reviewer removed it or the queue already holds its
+    /// report (a live scan event got there first).
+    pub fn restore_intake(
+        &mut self,
+        intake_id: i64,
+        path: &Path,
+        report: DocumentReport,
+    ) -> Option<DocId> {
+        self.put_intake_report(intake_id, path, report, true)
+    }
+
+    /// Puts `report` on the intake row's entry, adding the entry if needed; with
+    /// `only_if_new` an entry that already has a report is left alone.
+    fn put_intake_report(
+        &mut self,
+        intake_id: i64,
+        path: &Path,
+        report: DocumentReport,
+        only_if_new: bool,
+    ) -> Option<DocId> {
         if self.removed_intake.contains(&intake_id) {
             return None;
         }
@@ -156,13 +181,11 @@ impl Queue {
             .entries
             .iter()
             .find(|e| e.intake_id == Some(intake_id))
-            .map(|e| e.id);
+            .map(|e| (e.id, e.report.is_some()));
         let id = match existing {
-            Some(id) => id,
-            None => {
-                let path = PathBuf::from(&report.path);
-                self.sync_intake(intake_id, &path, ScanState::Scanning)?
-            }
+            Some((_, true)) if only_if_new => return None,
+            Some((id, _)) => id,
+            None => self.sync_intake(intake_id, path, ScanState::Scanning)?,
         };
         self.finish(id, report);
         Some(id)
@@ -329,6 +352,43 @@ mod tests {
         assert_eq!(q.finish_intake(8, report(0, &[])), None);
         let c = q.finish_intake(9, report(0, &[])).unwrap();
         assert_eq!(q.get(c).and_then(|e| e.intake_id), Some(9));
+        assert_eq!(q.entries().len(), 2);
+    }
+
+    #[test]
+    fn restored_intake_rows_come_once_and_stay_removed() {
+        let mut q = Queue::default();
+        let p = Path::new("/drop/a.pdf");
+        let a = q.restore_intake(3, p, report(2, &[])).unwrap();
+        assert_eq!(
+            q.get(a)
+                .map(|e| (e.state.clone(), e.intake_id, e.path.clone())),
+            Some((ScanState::Scanned { findings: 2 }, Some(3), p.to_path_buf()))
+        );
+        assert_eq!(q.restore_intake(3, p, report(5, &[])), None, "only once");
+        assert_eq!(
+            q.get(a).map(|e| e.state.clone()),
+            Some(ScanState::Scanned { findings: 2 }),
+            "the first report stays"
+        );
+        // A row the poll showed as scanning gets its stored report.
+        let b = q
+            .sync_intake(4, Path::new("/drop/b.pdf"), ScanState::Scanning)
+            .unwrap();
+        assert_eq!(q.restore_intake(4, p, report(0, &["bad xref"])), Some(b));
+        assert!(matches!(
+            q.get(b).map(|e| e.state.clone()),
+            Some(ScanState::Failed { .. })
+        ));
+        // A live scan first: the restore leaves it alone.
+        let c = q.finish_intake(5, report(1, &[])).unwrap();
+        assert_eq!(q.restore_intake(5, p, report(9, &[])), None);
+        assert_eq!(
+            q.get(c).map(|e| e.state.clone()),
+            Some(ScanState::Scanned { findings: 1 })
+        );
+        q.remove(a);
+        assert_eq!(q.restore_intake(3, p, report(2, &[])), None, "removed");
         assert_eq!(q.entries().len(), 2);
     }
 

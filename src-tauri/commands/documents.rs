@@ -21,6 +21,11 @@ const MAX_ADD: usize = 5_000;
 /// Version, command-line paths and files in use.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    current_app_info(&state)
+}
+
+/// [`AppInfo`] for the settings in force now.
+pub fn current_app_info(state: &AppState) -> AppInfo {
     AppInfo {
         version: clearance_model::ENGINE_VERSION.to_string(),
         startup_paths: state

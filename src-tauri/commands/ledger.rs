@@ -153,7 +153,7 @@ pub fn ledger_error(e: LedgerError) -> IpcError {
 }
 
 /// Runs `f` with the open ledger (opened, or created, on first use) on a blocking thread.
-async fn with_ledger<T: Send + 'static>(
+pub(crate) async fn with_ledger<T: Send + 'static>(
     app: &AppHandle,
     f: impl FnOnce(&mut Ledger, &AppState) -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {
@@ -173,7 +173,7 @@ async fn with_ledger<T: Send + 'static>(
     .map_err(IpcError::task)?
 }
 
-fn session(state: &AppState) -> Result<Session, IpcError> {
+pub(crate) fn session(state: &AppState) -> Result<Session, IpcError> {
     lock(&state.session)
         .clone()
         .ok_or_else(|| IpcError::new(ErrorCode::NotSignedIn, "sign in first"))

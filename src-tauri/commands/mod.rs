@@ -3,6 +3,7 @@
 //!
 //! [`IpcError`]: crate::error::IpcError
 
+pub mod accounts;
 pub mod documents;
 pub mod ledger;
 pub mod settings;

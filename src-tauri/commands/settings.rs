@@ -4,10 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
 use tauri::{AppHandle, Manager};
 
-use crate::dto::AppInfo;
+use crate::dto::{AppInfo, SavedSettingsDto};
 use crate::error::{ErrorCode, IpcError};
 use crate::state::{lock, AppState};
 
@@ -36,27 +35,9 @@ async fn check_watchlist(p: PathBuf) -> Result<(), IpcError> {
     Ok(())
 }
 
-/// What the settings screen saves; `None` = not set (the default applies).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SettingsInput {
-    /// Watchlist file.
-    pub watchlist: Option<String>,
-    /// Watched intake folder.
-    pub intake_folder: Option<String>,
-    /// Seconds one document may take.
-    pub timeout_secs: Option<u64>,
-    /// Worker memory cap in MiB.
-    pub memory_mib: Option<u64>,
-    /// Scan threads (applies at the next start).
-    pub parallelism: Option<usize>,
-    /// Interface language (`en`, `zh`).
-    pub language: Option<String>,
-}
-
 /// The settings file's contents for `input`, keeping the fields the screen does not edit
 /// (`settle_ms`) from `old`.
-fn merged(old: &clearance_engine::Settings, input: SettingsInput) -> clearance_engine::Settings {
+fn merged(old: &clearance_engine::Settings, input: SavedSettingsDto) -> clearance_engine::Settings {
     let path = |s: Option<String>| {
         s.map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
@@ -77,7 +58,10 @@ fn merged(old: &clearance_engine::Settings, input: SettingsInput) -> clearance_e
 /// force for scans started from now on (the number of scan threads changes at the next
 /// start). Returns the settings in force.
 #[tauri::command]
-pub async fn save_settings(app: AppHandle, settings: SettingsInput) -> Result<AppInfo, IpcError> {
+pub async fn save_settings(
+    app: AppHandle,
+    settings: SavedSettingsDto,
+) -> Result<AppInfo, IpcError> {
     let state = app.state::<AppState>();
     let path = state.config_path.clone();
     let new = merged(&lock(&state.settings).file, settings);
@@ -109,28 +93,16 @@ pub async fn save_settings(app: AppHandle, settings: SettingsInput) -> Result<Ap
         .await
         .map_err(IpcError::task)?
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
-    let info = {
+    {
         let mut s = lock(&state.settings);
         let threads = s.limits.parallelism;
         let mut next = crate::state::Settings::from_file(new, None, threads);
         // The running scan threads stay as they are until the next start.
         next.limits.parallelism = threads;
         *s = next;
-        crate::commands::documents::settings_info(&s)
-    };
+    }
     *lock(&state.config_error) = None;
-    Ok(AppInfo {
-        version: clearance_model::ENGINE_VERSION.to_string(),
-        startup_paths: state
-            .startup_paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect(),
-        db_path: state.db_path.display().to_string(),
-        settings_path: path.display().to_string(),
-        settings_error: None,
-        ..info
-    })
+    Ok(crate::commands::documents::current_app_info(&state))
 }
 
 #[cfg(test)]
@@ -146,7 +118,7 @@ mod tests {
         };
         let m = merged(
             &old,
-            SettingsInput {
+            SavedSettingsDto {
                 watchlist: Some("  ".into()),
                 intake_folder: Some("/srv/drop".into()),
                 timeout_secs: Some(20),

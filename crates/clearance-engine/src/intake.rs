@@ -191,6 +191,22 @@ impl Intake {
         Ok(self.shared.queue()?.list()?)
     }
 
+    /// Rows still queued or scanning, oldest first (without reading stored results).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn unfinished(&self) -> Result<Vec<QueueEntry>, IntakeError> {
+        Ok(self.shared.queue()?.unfinished()?)
+    }
+
+    /// The newest `limit` scanned rows with their stored results, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn finished(&self, limit: usize) -> Result<Vec<QueueEntry>, IntakeError> {
+        Ok(self.shared.queue()?.finished(limit)?)
+    }
+
     /// Removes a document from the queue: a queued row is cancelled before any worker
     /// starts, a scanning one has its worker killed. Returns false if it had already
     /// finished.

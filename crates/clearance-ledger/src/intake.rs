@@ -271,6 +271,36 @@ impl IntakeQueue {
         entry_where(&self.conn, "id = ?1", [id])
     }
 
+    /// Rows still queued or scanning, oldest first: what the app polls twice a second, so it
+    /// skips the stored results of every finished row.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn unfinished(&self) -> Result<Vec<QueueEntry>, LedgerError> {
+        entries_where(
+            &self.conn,
+            "state IN ('queued', 'scanning') ORDER BY id",
+            [],
+        )
+    }
+
+    /// The newest `limit` rows that were scanned (`done` or `failed` with a stored result),
+    /// oldest first: what the app shows again after a restart.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn finished(&self, limit: usize) -> Result<Vec<QueueEntry>, LedgerError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        entries_where(
+            &self.conn,
+            "id IN (SELECT id FROM intake_queue
+                    WHERE state IN ('done', 'failed') AND result_json IS NOT NULL
+                    ORDER BY id DESC LIMIT ?1)
+             ORDER BY id",
+            [limit],
+        )
+    }
+
     /// Every row, oldest first (what the app's queue shows).
     ///
     /// # Errors
@@ -336,6 +366,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let q = IntakeQueue::open(&dir.path().join("l.db")).unwrap();
         (dir, q)
+    }
+
+    #[test]
+    fn unfinished_and_finished_split_the_rows() {
+        let (_d, mut q) = queue();
+        let hash = |c: char| c.to_string().repeat(64);
+        let mut ids = Vec::new();
+        for c in ['a', 'b', 'c', 'd', 'e'] {
+            let Admission::Queued(id) = q.admit(&format!("/in/{c}"), &hash(c), 1).unwrap() else {
+                panic!("new bytes")
+            };
+            ids.push(id);
+        }
+        let [a, b, c, d, e] = ids[..] else { panic!() };
+        assert!(q.start(a, 2).unwrap());
+        assert!(q.finish(a, QueueState::Done, "{}", 3).unwrap());
+        assert!(q.start(b, 2).unwrap());
+        assert!(q
+            .finish(b, QueueState::Failed, "{\"errors\":[]}", 3)
+            .unwrap());
+        assert!(q.cancel(c, 3).unwrap());
+        assert!(q.start(d, 4).unwrap());
+        let open: Vec<i64> = q.unfinished().unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(open, vec![d, e], "queued and scanning rows only");
+        let done: Vec<i64> = q.finished(10).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(done, vec![a, b], "cancelled rows have no result");
+        let newest: Vec<i64> = q.finished(1).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(newest, vec![b], "the newest within the limit");
+        assert!(q.finished(0).unwrap().is_empty());
     }
 
     #[test]

@@ -3,16 +3,22 @@
 import { clear, h } from "../components/dom";
 import * as ipc from "../lib/backend/ipc";
 import { toAppError } from "../lib/backend/errors";
-import type { LedgerEvent, QueueEntry, ReviewInfo, ReviewSummary, SettingsInput, VerifyResult } from "../lib/backend/types";
+import type { AccountInfo, LedgerEvent, QueueEntry, ReviewInfo, ReviewSummary, SettingsInput, VerifyResult } from "../lib/backend/types";
 import { language, onLanguageChange, setLanguage, t } from "../lib/i18n/i18n";
 import { LANGS, type Lang } from "../lib/i18n/strings";
-import { renderIntake, rowToRemove } from "../features/intake/intake-view";
+import { IntakeView, rowToRemove } from "../features/intake/intake-view";
+import { batchProgress, emptyBatch, syncBatch, type Batch } from "../features/intake/batch-progress";
+import { renderAccounts } from "../features/accounts/accounts-view";
+import { MIN_PASSWORD_CHARS, type AccountProblem, type NewAccount } from "../features/accounts/accounts-state";
 import { renderLedger } from "../features/ledger/ledger-view";
 import { ReviewView } from "../features/review/review-view";
 import { renderSettings } from "../features/settings/settings-view";
 import { renderSignIn } from "../features/signoff/signin-view";
 import { renderSupervisor } from "../features/signoff/supervisor-view";
 import { allowedViews, mergeReply, removeRow, Store, upsertRow, type View } from "./store";
+
+/** Least time between two redraws caused by queue events alone (ms). */
+const QUEUE_RENDER_GAP = 250;
 
 export class App {
   readonly store = new Store();
@@ -34,12 +40,25 @@ export class App {
   #approved: { id: number; label: string }[] = [];
   #tick: number | null = null;
   #selected: number | null = null;
+  #batch: Batch = emptyBatch;
+  /** A queue-driven render scheduled for later, if any, and when the last render ran. */
+  #frame: number | null = null;
+  #lastRender = 0;
+  #accounts: AccountInfo[] = [];
+  #intakeView: IntakeView | null = null;
 
   constructor(root: HTMLElement) {
     root.append(this.#header, this.#main, this.#status);
     this.store.subscribe((s, prev) => {
-      if (s.view !== prev.view || s.session !== prev.session || s.openDoc !== prev.openDoc || s.queue !== prev.queue || s.dragging !== prev.dragging || s.info !== prev.info) {
+      if (s.queue !== prev.queue) this.#batch = syncBatch(this.#batch, s.queue, Date.now());
+      // Queue changes redraw only the intake (the one view that shows the queue): a redraw
+      // of a form view would wipe what the user is typing.
+      const queueShown = s.queue !== prev.queue && s.view === "intake";
+      if (s.view !== prev.view || s.session !== prev.session || s.openDoc !== prev.openDoc || s.dragging !== prev.dragging || s.info !== prev.info) {
         this.render();
+      } else if (queueShown) {
+        // A folder of a thousand documents sends thousands of row events: draw once a frame.
+        this.#renderSoon();
       }
       if (s.notice !== prev.notice) this.#renderStatus();
     });
@@ -173,7 +192,24 @@ export class App {
     return new Promise((resolve) => this.#waiters.set(row.id, resolve));
   }
 
+  /** Renders soon, at most every QUEUE_RENDER_GAP ms: redrawing a table of a thousand rows
+   * on every frame would keep the webview's main thread (which also carries every command
+   * reply) busy for the whole batch. */
+  #renderSoon(): void {
+    if (this.#frame !== null) return;
+    const wait = Math.max(0, this.#lastRender + QUEUE_RENDER_GAP - performance.now());
+    this.#frame = window.setTimeout(() => {
+      this.#frame = null;
+      this.render();
+    }, wait);
+  }
+
   render(): void {
+    if (this.#frame !== null) {
+      window.clearTimeout(this.#frame);
+      this.#frame = null;
+    }
+    this.#lastRender = performance.now();
     this.#renderHeader();
     const s = this.store.state;
     if (!s.session) {
@@ -188,44 +224,9 @@ export class App {
     const view: View = views.includes(s.view) ? s.view : (views[0] ?? "ledger");
     if (view !== "review") this.#disposeReview();
     if (view === "review") return this.#renderReview();
+    if (view === "intake") return this.#renderIntake();
     clear(this.#main);
-    if (view === "intake") {
-      this.#main.appendChild(
-        renderIntake(
-          {
-            queue: s.queue,
-            startupPaths: s.info?.startupPaths ?? [],
-            startupAdded: this.#startupAdded,
-            dragging: s.dragging,
-            scanningSince: this.#scanningSince,
-            reviewStates: this.#reviewStates,
-            now: Date.now(),
-            selected: this.#selected,
-          },
-          {
-            addPaths: (p) => {
-              this.#startupAdded = true;
-              void this.addPaths(p);
-            },
-            chooseFiles: () => void this.#choose(false),
-            chooseFolder: () => void this.#choose(true),
-            open: (id) => {
-              this.#readOnlyReview = null;
-              this.store.update({ openDoc: id, view: "review" });
-            },
-            remove: (id) => void this.#remove(id),
-            select: (id) => {
-              this.#selected = id;
-              for (const tr of this.#main.querySelectorAll<HTMLElement>("[data-testid=queue-row]")) {
-                const on = tr.dataset["id"] === String(id);
-                tr.classList.toggle("selected", on);
-                tr.setAttribute("aria-selected", on ? "true" : "false");
-              }
-            },
-          },
-        ),
-      );
-    } else if (view === "supervisor") {
+    if (view === "supervisor") {
       this.#main.appendChild(
         renderSupervisor(this.#submitted, {
           open: (r) => void this.#openSubmitted(r),
@@ -253,6 +254,19 @@ export class App {
           },
         ),
       );
+    } else if (view === "accounts") {
+      this.#main.appendChild(
+        renderAccounts(
+          { accounts: this.#accounts, me: s.session.user },
+          {
+            add: (a) => void this.#addAccount(a),
+            setRoles: (name, roles) =>
+              void this.#changeAccounts(ipc.setAccountRoles(name, roles), t("accounts.rolesSaved", { name })),
+            deactivate: (name) => void this.#changeAccounts(ipc.deactivateAccount(name), t("accounts.deactivated", { name })),
+          },
+          (p) => this.#accountProblem(p),
+        ),
+      );
     } else if (view === "settings" && s.info) {
       this.#main.appendChild(
         renderSettings(
@@ -265,6 +279,49 @@ export class App {
           (field) => this.notify("error", t(`settings.invalid.${field}`)),
         ),
       );
+    }
+  }
+
+  /** The intake stays mounted between renders; only changed queue rows are redrawn. */
+  #renderIntake(): void {
+    const s = this.store.state;
+    const iv = (this.#intakeView ??= new IntakeView());
+    const now = Date.now();
+    const model = {
+      queue: s.queue,
+      startupPaths: s.info?.startupPaths ?? [],
+      startupAdded: this.#startupAdded,
+      dragging: s.dragging,
+      scanningSince: this.#scanningSince,
+      reviewStates: this.#reviewStates,
+      now,
+      selected: this.#selected,
+      progress: batchProgress(this.#batch, now),
+    };
+    iv.update(model, {
+      addPaths: (p) => {
+        this.#startupAdded = true;
+        void this.addPaths(p);
+      },
+      chooseFiles: () => void this.#choose(false),
+      chooseFolder: () => void this.#choose(true),
+      open: (id) => {
+        this.#readOnlyReview = null;
+        this.store.update({ openDoc: id, view: "review" });
+      },
+      remove: (id) => void this.#remove(id),
+      select: (id) => {
+        this.#selected = id;
+        for (const tr of this.#main.querySelectorAll<HTMLElement>("[data-testid=queue-row]")) {
+          const on = tr.dataset["id"] === String(id);
+          tr.classList.toggle("selected", on);
+          tr.setAttribute("aria-selected", on ? "true" : "false");
+        }
+      },
+    });
+    if (this.#main.firstChild !== iv.el || this.#main.childNodes.length !== 1) {
+      clear(this.#main);
+      this.#main.appendChild(iv.el);
     }
   }
 
@@ -325,6 +382,13 @@ export class App {
       }
     }
     if (v === "ledger") await this.#loadLedger();
+    if (v === "accounts") {
+      try {
+        this.#accounts = await ipc.listAccounts();
+      } catch (e) {
+        this.#fail(e);
+      }
+    }
     this.store.update({ view: v });
     this.render();
   }
@@ -375,7 +439,7 @@ export class App {
       this.#signInError = null;
       const first = allowedViews(session)[0] ?? "ledger";
       this.store.update({ session, notice: null, view: first });
-      if (first === "supervisor") await this.#go("supervisor");
+      if (first === "supervisor" || first === "ledger") await this.#go(first);
     } catch (e) {
       this.#signInError = toAppError(e).message;
       this.render();
@@ -390,6 +454,7 @@ export class App {
     }
     this.#readOnlyReview = null;
     this.#ledger = { events: [], verify: null, certificate: null };
+    this.#accounts = [];
     this.store.update({ session: null, openDoc: null, view: "intake", notice: null });
   }
 
@@ -457,6 +522,25 @@ export class App {
       this.#fail(e);
     }
     this.render();
+  }
+
+  #accountProblem(p: AccountProblem): void {
+    this.notify("error", t(`accounts.problem.${p}`, { n: MIN_PASSWORD_CHARS }));
+  }
+
+  async #addAccount(a: NewAccount): Promise<void> {
+    await this.#changeAccounts(ipc.addAccount(a.name, a.password, a.roles), t("accounts.added", { name: a.name }));
+  }
+
+  /** Applies an account change's reply (the new list) and says what happened. */
+  async #changeAccounts(change: Promise<AccountInfo[]>, done: string): Promise<void> {
+    try {
+      this.#accounts = await change;
+      this.notify("info", done);
+      if (this.store.state.view === "accounts") this.render();
+    } catch (e) {
+      this.#fail(e);
+    }
   }
 
   async #choose(folders: boolean): Promise<void> {

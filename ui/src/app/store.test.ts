@@ -29,6 +29,8 @@ describe("allowedViews", () => {
     expect(allowedViews(null)).toEqual([]);
     expect(allowedViews({ user: "r", roles: ["reviewer"] })).toEqual(["intake", "review", "ledger", "settings"]);
     expect(allowedViews({ user: "s", roles: ["supervisor"] })).toEqual(["supervisor", "ledger", "settings"]);
+    expect(allowedViews({ user: "a", roles: ["admin"] })).toEqual(["ledger", "accounts", "settings"]);
+    expect(allowedViews({ user: "b", roles: ["admin", "reviewer"] })).toEqual(["intake", "review", "ledger", "accounts", "settings"]);
   });
 });
 

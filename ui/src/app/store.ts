@@ -2,7 +2,7 @@
 // object; views subscribe and re-read it.
 import type { AppInfo, QueueEntry } from "../lib/backend/types";
 
-export type View = "intake" | "review" | "supervisor" | "ledger" | "settings";
+export type View = "intake" | "review" | "supervisor" | "ledger" | "accounts" | "settings";
 
 export interface Session {
   user: string;
@@ -57,13 +57,16 @@ export function removeRow(queue: readonly QueueEntry[], id: number): QueueEntry[
   return queue.filter((q) => q.id !== id);
 }
 
-/** Views a session may open: supervisors get the supervisor queue, everyone the rest. */
+/** Views a session may open: supervisors get the supervisor queue, administrators the
+ * accounts, everyone the rest. */
 export function allowedViews(session: Session | null): View[] {
   if (!session) return [];
   const views: View[] = [];
   if (session.roles.includes("reviewer")) views.push("intake", "review");
   if (session.roles.includes("supervisor")) views.push("supervisor");
-  views.push("ledger", "settings");
+  views.push("ledger");
+  if (session.roles.includes("admin")) views.push("accounts");
+  views.push("settings");
   return views;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueEntry, ScanState } from "../../lib/backend/types";
-import { rowToRemove, stateLabel } from "./intake-view";
+import { durationText, progressTexts, rowToRemove, stateLabel } from "./intake-view";
 
 const row = (state: ScanState): QueueEntry => ({ id: 1, path: "/a.pdf", name: "a.pdf", state, format: "pdf", pages: 2, sha256: null });
 
@@ -28,5 +28,29 @@ describe("rowToRemove", () => {
     ["d", 1, null],
   ] as const)("%s with %s selected", (key, selected, want) => {
     expect(rowToRemove(key, selected, q)).toBe(want);
+  });
+});
+
+describe("progress strip texts", () => {
+  it("says count, current file and time left", () => {
+    expect(progressTexts({ done: 3, total: 10, current: "a.pdf", alsoScanning: 1, etaMs: 125_000 })).toEqual({
+      count: "3 of 10 scanned",
+      current: "scanning a.pdf and 1 more",
+      eta: "about 2 min 5 s left",
+    });
+  });
+  it("estimates nothing before the first document finishes", () => {
+    expect(progressTexts({ done: 0, total: 2, current: null, alsoScanning: 0, etaMs: null })).toEqual({
+      count: "0 of 2 scanned",
+      current: null,
+      eta: "estimating time left…",
+    });
+  });
+  it.each([
+    [400, "1 s"],
+    [45_000, "45 s"],
+    [3_600_000 + 120_000, "1 h 2 min"],
+  ])("%d ms reads %s", (ms, text) => {
+    expect(durationText(ms)).toBe(text);
   });
 });

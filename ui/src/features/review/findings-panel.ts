@@ -22,11 +22,13 @@ export interface PanelActions {
   cancel(): void;
 }
 
-function locationOf(f: Finding): string {
+/** Where a finding sits, on one line: page, kind of text, part and OCR confidence. */
+export function locationOf(f: Finding): string {
   const bits: string[] = [];
   if (f.page !== null) bits.push(t("review.pageN", { n: f.page }));
   bits.push(t(`source.${f.source}`));
   if (f.part) bits.push(f.part);
+  if (f.confidence !== undefined) bits.push(t("review.ocrConfidence", { n: f.confidence }));
   return bits.join(" · ");
 }
 

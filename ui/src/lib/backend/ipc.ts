@@ -7,6 +7,7 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 
 import { toAppError } from "./errors";
 import type {
+  AccountInfo,
   AppInfo,
   DecisionName,
   DocumentView,
@@ -15,6 +16,7 @@ import type {
   QueueEntry,
   RecommendationName,
   ReviewInfo,
+  Role,
   ReviewSummary,
   SessionInfo,
   SettingsInput,
@@ -159,3 +161,19 @@ export async function saveCertificate(reviewId: number): Promise<string | null> 
   if (path === null) return null;
   return call("save_certificate", { reviewId, path });
 }
+
+// ---- Accounts (administrators only; src-tauri/commands/accounts.rs) ----
+
+/** Every account, active or not, by name. */
+export const listAccounts = (): Promise<AccountInfo[]> => call("list_accounts");
+
+/** Adds an account; returns the new list. */
+export const addAccount = (name: string, password: string, roles: Role[]): Promise<AccountInfo[]> =>
+  call("add_account", { name, password, roles });
+
+/** Replaces an account's roles; returns the new list. */
+export const setAccountRoles = (name: string, roles: Role[]): Promise<AccountInfo[]> =>
+  call("set_account_roles", { name, roles });
+
+/** Deactivates an account (kept in the ledger, can no longer sign in); returns the new list. */
+export const deactivateAccount = (name: string): Promise<AccountInfo[]> => call("deactivate_account", { name });

@@ -49,6 +49,8 @@ export interface Finding {
   explanation: string;
   span?: Span | null;
   position?: GeoPoint;
+  /** Mean OCR confidence 0–100, only for text read from a picture. */
+  confidence?: number;
 }
 
 export interface Segment {
@@ -154,7 +156,7 @@ export interface Limits {
   parallelism: number;
 }
 
-/** What the settings screen saves (src-tauri/commands/settings.rs `SettingsInput`). */
+/** settings.toml as saved, shown and sent back by the settings screen (src-tauri/dto.rs `SavedSettingsDto`). */
 export interface SettingsInput {
   watchlist: string | null;
   intakeFolder: string | null;
@@ -171,6 +173,16 @@ export type Role = "admin" | "reviewer" | "supervisor";
 export interface SessionInfo {
   user: string;
   roles: Role[];
+}
+
+/** An account as the administrator's accounts screen lists it (src-tauri/commands/accounts.rs). */
+export interface AccountInfo {
+  name: string;
+  roles: Role[];
+  active: boolean;
+  createdAt: string;
+  /** When a lock after wrong passwords ends, while the account is locked. */
+  lockedUntil: string | null;
 }
 
 export interface LedgerStatus {
