@@ -361,6 +361,18 @@ fn bad_input_gets_its_own_error_and_the_rest_is_still_scanned() {
 }
 
 #[test]
+fn aes256_pdf_with_indirect_crypt_filters_is_read_not_passed_as_clean() {
+    use Some as P;
+    assert_exact(
+        "aes256-indirect-cf.pdf",
+        &[
+            key("classification-marking", "SECRET//NOFORN", P(1), "body"),
+            key("watchlist-term", "Project Nightjar", P(1), "body"),
+        ],
+    );
+}
+
+#[test]
 fn encrypted_office_file_is_named_as_encrypted() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpus/docx/poi_bug53475-password-is-pass.docx");

@@ -256,7 +256,8 @@ impl PdfFiles {
     fn doc(&mut self, bytes: &[u8]) -> Result<&lopdf::Document, OcrError> {
         if self.doc.is_none() {
             self.doc = Some(
-                lopdf::Document::load_mem(bytes).map_err(|e| OcrError::Picture(e.to_string()))?,
+                clearance_extract::pdf::load_document(bytes)
+                    .map_err(|e| OcrError::Picture(e.to_string()))?,
             );
         }
         self.doc

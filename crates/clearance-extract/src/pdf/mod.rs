@@ -13,6 +13,7 @@
 //! document.
 
 mod cmap;
+mod decrypt;
 mod encoding;
 mod font;
 mod interp;
@@ -131,6 +132,13 @@ pub fn extract_with_paint(
     Ok((out, keeper.into_logs()))
 }
 
+/// Parses a PDF as the extractor does (damaged xref rebuilt, AES-256 decryption finished
+/// where lopdf stops short), so the forensic checks and OCR see the objects the text came
+/// from.
+pub fn load_document(bytes: &[u8]) -> Result<Document, ExtractError> {
+    load(bytes).map(|(doc, _)| doc)
+}
+
 /// Parses the file, turning lopdf's failures into the crate's errors; a damaged xref is
 /// rebuilt once (`true` in the result says so).
 fn load(bytes: &[u8]) -> Result<(Document, bool), ExtractError> {
@@ -142,7 +150,7 @@ fn load(bytes: &[u8]) -> Result<(Document, bool), ExtractError> {
             format!("parser failed: {panic}"),
         )),
     };
-    let (doc, repaired) = match parse(bytes) {
+    let (mut doc, repaired) = match parse(bytes) {
         Ok(doc) => (doc, false),
         Err(ExtractError::Corrupt { detail, .. }) => {
             match repair::rebuild(bytes).map(|b| parse(&b)) {
@@ -155,6 +163,7 @@ fn load(bytes: &[u8]) -> Result<(Document, bool), ExtractError> {
     if doc.is_encrypted() {
         return Err(ExtractError::encrypted("PDF needs a password to open"));
     }
+    decrypt::finish_aes256(&mut doc);
     Ok((doc, repaired))
 }
 

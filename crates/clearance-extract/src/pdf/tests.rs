@@ -338,6 +338,18 @@ fn char_counts(s: &str) -> HashMap<char, usize> {
     m
 }
 
+#[test]
+fn aes256_with_indirect_crypt_filters_is_decrypted() {
+    // lopdf authenticates this file but reads no crypt filter (`/CF 7 0 R`) and leaves the
+    // page's content stream encrypted: without decrypt.rs the page reads as empty and the
+    // document as clean.
+    let bytes = fixture("aes256-indirect-cf.pdf");
+    let doc = extract(&bytes, &Limits::default()).expect("decrypted with the empty password");
+    assert_planted(&doc, 1, "SECRET//NOFORN");
+    assert_planted(&doc, 1, "Project Nightjar");
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
+
 /// Share of `reference`'s chars (as a multiset) that `ours` also has.
 fn overlap(ours: &str, reference: &str) -> f64 {
     let (a, b) = (char_counts(ours), char_counts(reference));

@@ -23,7 +23,7 @@ use crate::Context;
 /// Runs every PDF check.
 pub(crate) fn analyze(bytes: &[u8], doc: &ExtractedDocument, ctx: &Context, out: &mut Out) {
     revisions::check(bytes, doc, ctx, out);
-    let pdf = match lopdf::Document::load_mem(bytes) {
+    let pdf = match clearance_extract::pdf::load_document(bytes) {
         Ok(d) => d,
         Err(e) => {
             out.warn(format!(

@@ -1,7 +1,7 @@
 //! Detection throughput: built-in detectors plus a 10,000-term watchlist on ~10 MB of mixed
 //! English/Chinese text, one core.
 //!
-//! `cargo run --release -p clearance-detect --example bench [MB]`
+//! `cargo run --release -p clearance-detect --example detect_bench [MB]`
 //!
 //! The text and the watchlist are generated here (a fixed-seed generator), with planted
 //! markings, coordinates, IDs and watchlist terms; the run checks that every planted item is
@@ -12,7 +12,7 @@
 //! (to compare two versions of the detectors); `BENCH_REPS=N` times N passes per
 //! set instead of 3. Instruction counts of exactly the timed passes:
 //! `BENCH_REPS=1 valgrind --tool=callgrind --toggle-collect='*run_with_watchlist*' \
-//!  target/release/examples/bench 1`.
+//!  target/release/examples/detect_bench 1`.
 
 use std::collections::BTreeMap;
 use std::time::Instant;

@@ -4,7 +4,7 @@
 //! printed too but depends on what else the machine runs). Chinese pages are read twice
 //! (`chi_sim+eng`, then `chi_sim`), as in a scan.
 //!
-//! Run: cargo run --release -p clearance-ocr --example bench [-- RUNS]
+//! Run: cargo run --release -p clearance-ocr --example ocr_bench [-- RUNS]
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
