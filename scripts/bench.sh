@@ -13,7 +13,7 @@ echo "cores: $(nproc); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 
 echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
 
 echo "== detection throughput (one core)"
-cargo run --quiet --release -p clearance-detect --example bench
+cargo run --quiet --release -p clearance-detect --example detect_bench
 
 echo "== end-to-end scan of a 500-page text PDF"
 cargo build --quiet --release -p clearance-cli --examples --bin clearance
@@ -41,4 +41,11 @@ if command -v pdftotext >/dev/null; then
     'BEGIN { if (b > 0) printf "ratio clearance/pdftotext: %.2fx (target <= 1.5x); pages/s: %.0f\n", a/b, 500/a }'
 else
   echo "pdftotext not installed: no reference time"
+fi
+
+echo "== OCR, 300-dpi A4 pages, one core"
+if command -v tesseract >/dev/null; then
+  cargo run --quiet --release -p clearance-ocr --example ocr_bench -- 2
+else
+  echo "tesseract not installed: no OCR figures"
 fi
