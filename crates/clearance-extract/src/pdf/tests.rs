@@ -330,9 +330,19 @@ fn hostile_pdfs_end_in_bounded_results() {
 }
 
 /// Chars of `s` other than whitespace, counted.
+/// The chars that are text: not white space, not controls (NUL, form feeds), not the
+/// replacement char a tool prints for a glyph it could not map, and not the bidi marks
+/// (U+200E/F, U+202A–E, U+2066–9) pdftotext wraps right-to-left lines in.
+fn is_text(c: char) -> bool {
+    !c.is_whitespace()
+        && !c.is_control()
+        && c != '\u{FFFD}'
+        && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn char_counts(s: &str) -> HashMap<char, usize> {
     let mut m = HashMap::new();
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
+    for c in s.chars().filter(|&c| is_text(c)) {
         *m.entry(c).or_insert(0) += 1;
     }
     m
