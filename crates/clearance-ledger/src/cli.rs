@@ -106,6 +106,17 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Replace an account's roles (admin only); the last administrator keeps `admin`.
+    Roles {
+        /// Account to change.
+        name: String,
+        /// Its roles from now on: repeat or separate with commas.
+        #[arg(long = "role", value_enum, value_delimiter = ',', required = true)]
+        roles: Vec<Role>,
+        /// Acting admin.
+        #[command(flatten)]
+        actor: ActAs,
+    },
     /// Deactivate an account (admin only); it is kept, never deleted.
     Deactivate {
         /// Account to deactivate.
@@ -442,6 +453,12 @@ fn user(cmd: UserCommand, ctx: &mut CliContext<'_>) -> Result<(), LedgerError> {
                     ctx.out(&format!("{}\t{}\t{status}", a.name, roles.join(",")))?;
                 }
             }
+        }
+        UserCommand::Roles { name, roles, actor } => {
+            let (s, _) = ctx.login(&mut ledger, &actor)?;
+            ledger.set_roles(&s, &name, &roles)?;
+            let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            ctx.out(&format!("{name} now has roles {}", roles.join(", ")))?;
         }
         UserCommand::Deactivate { name, actor } => {
             let (s, _) = ctx.login(&mut ledger, &actor)?;

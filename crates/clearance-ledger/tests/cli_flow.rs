@@ -648,6 +648,50 @@ fn changed_file_self_approval_and_locks_via_cli() {
         .find(|u| u["name"] == "rita")
         .unwrap();
     assert_eq!(rita["active"], false, "deactivated, still listed");
+    // Roles change as on the app's Accounts screen; the last administrator stays one.
+    h.ok(
+        &[
+            "--db",
+            &db,
+            "user",
+            "roles",
+            "sam",
+            "--role",
+            "supervisor,reviewer",
+            "--as",
+            "admin",
+            "--password-stdin",
+        ],
+        PW,
+    );
+    let users: Value =
+        serde_json::from_str(&h.ok(&["--db", &db, "user", "list", "--json"], "")).unwrap();
+    let sam = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "sam")
+        .unwrap();
+    assert_eq!(sam["roles"], serde_json::json!(["reviewer", "supervisor"]));
+    let last_admin = h.refused(
+        &[
+            "--db",
+            &db,
+            "user",
+            "roles",
+            "admin",
+            "--role",
+            "reviewer",
+            "--as",
+            "admin",
+            "--password-stdin",
+        ],
+        PW,
+    );
+    assert!(
+        !last_admin.code().is_empty(),
+        "the last administrator keeps admin"
+    );
     let text = h.ok(&["--db", &db, "review", "list"], "");
     assert!(text.contains("returned"), "{text}");
 }
