@@ -27,3 +27,6 @@ cargo test --quiet -p clearance-e2e --no-run
 cargo build --quiet -p clearance-app
 # Here the end-to-end test must run, not skip for a missing prerequisite.
 CLEARANCE_E2E_REQUIRED=1 xvfb-run -a cargo test -p clearance-e2e -- --test-threads=1 --nocapture
+
+step "Desktop app: the Debian package builds and holds the app (debug build here; release: scripts/package-deb.sh)"
+scripts/package-deb.sh --debug
