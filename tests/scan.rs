@@ -484,3 +484,83 @@ fn text_read_by_ocr_goes_through_every_detector_with_confidence_and_box() {
     assert_eq!(term["source"], "ocr");
     assert!(term["confidence"].as_u64().is_some());
 }
+
+/// (pid, parent pid, state, command name) of every process, from /proc.
+#[cfg(target_os = "linux")]
+fn processes() -> Vec<(u32, u32, char, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| {
+        let pid: u32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let (head, tail) = stat.rsplit_once(')')?;
+        let comm = head.split_once('(')?.1.to_string();
+        let mut rest = tail.split_whitespace();
+        let state = rest.next()?.chars().next()?;
+        let ppid = rest.next()?.parse().ok()?;
+        Some((pid, ppid, state, comm))
+    })
+    .collect()
+}
+
+/// Every live descendant of `root`.
+#[cfg(target_os = "linux")]
+fn descendants(root: u32) -> Vec<(u32, String)> {
+    let all = processes();
+    let mut found = vec![root];
+    let mut i = 0;
+    while let Some(&p) = found.get(i) {
+        found.extend(all.iter().filter(|q| q.1 == p).map(|q| q.0));
+        i += 1;
+    }
+    all.into_iter()
+        .filter(|q| q.0 != root && found.contains(&q.0) && q.2 != 'Z')
+        .map(|q| (q.0, q.3))
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_the_scan_kills_its_workers_and_their_ocr_helpers() {
+    if !ocr_installed() {
+        return;
+    }
+    let mut scan = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .args(["scan", "--json"])
+        .arg(fixtures().join("ocr/scan-zh.pdf"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the clearance binary runs");
+    // Wait until the worker has started an OCR helper (pdftoppm renders, then tesseract).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let tree = loop {
+        let tree = descendants(scan.id());
+        if tree
+            .iter()
+            .any(|(_, c)| c == "tesseract" || c == "pdftoppm")
+        {
+            break tree;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no OCR helper started: {tree:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    scan.kill().expect("SIGKILL the scan");
+    let _ = scan.wait();
+    // The kernel delivers the workers' and helpers' death signals; give it a moment.
+    let alive = |pid: u32| processes().iter().any(|q| q.0 == pid && q.2 != 'Z');
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while tree.iter().any(|(p, _)| alive(*p)) && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let left: Vec<_> = tree.iter().filter(|(p, _)| alive(*p)).collect();
+    assert!(
+        left.is_empty(),
+        "left running after the scan was killed: {left:?}"
+    );
+}

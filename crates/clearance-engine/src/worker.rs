@@ -206,7 +206,11 @@ fn run_in_worker(
         opts: opts.clone(),
     };
     let body = serde_json::to_vec(&req).map_err(|e| format!("cannot start worker: {e}"))?;
-    let mut child = Command::new(exe)
+    let mut cmd = Command::new(exe);
+    // A worker must not outlive the scan that started it (a killed CLI or app would otherwise
+    // leave it parsing a hostile file with nobody enforcing its deadline).
+    clearance_ocr::die_with_parent(&mut cmd);
+    let mut child = cmd
         .arg(WORKER_ARG)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

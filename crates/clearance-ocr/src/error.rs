@@ -7,7 +7,7 @@ pub enum OcrError {
     #[error("{0}")]
     Unavailable(String),
     /// A helper program ran past its time limit and was killed.
-    #[error("{program} took longer than {seconds:.0} s and was stopped")]
+    #[error("{program} took longer than {seconds:.1} s and was stopped")]
     Timeout {
         /// `tesseract` or `pdftoppm`.
         program: &'static str,

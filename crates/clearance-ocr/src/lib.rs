@@ -31,6 +31,7 @@ use clearance_model::Segment;
 
 pub use error::OcrError;
 use pictures::Target;
+pub use process::die_with_parent;
 
 /// What OCR of one document may do and cost.
 #[derive(Debug, Clone, PartialEq)]

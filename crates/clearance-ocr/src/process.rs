@@ -8,6 +8,35 @@ use std::time::{Duration, Instant};
 
 use crate::OcrError;
 
+/// Makes the process `cmd` starts get SIGKILL when the thread that started it ends, which in
+/// practice means when this process dies. A worker killed at its deadline, or because the
+/// reviewer removed its document, then takes tesseract or pdftoppm down with it instead of
+/// leaving them running on a hostile file; and workers die with the app or CLI that started
+/// them. The starting thread must wait for the process (every caller here does). Linux only.
+pub fn die_with_parent(cmd: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id();
+        // SAFETY: the closure runs in the forked child before exec and calls only prctl and
+        // getppid, which are async-signal-safe and touch no state shared with the parent.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died between fork and prctl: then nothing would come.
+                if libc::getppid() as u32 != parent {
+                    return Err(std::io::Error::other("parent exited during start"));
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
+}
+
 /// Most bytes of standard output kept from a helper (a TSV of a dense page is ~200 KB).
 const MAX_OUTPUT: u64 = 32 * 1024 * 1024;
 
@@ -22,6 +51,7 @@ pub(crate) fn run(
     input: Vec<u8>,
     limit: Duration,
 ) -> Result<Vec<u8>, OcrError> {
+    die_with_parent(cmd);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -95,6 +125,26 @@ pub(crate) fn run(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_helper_dies_with_the_thread_that_started_it() {
+        use std::os::unix::process::ExitStatusExt;
+        // The starting thread ends at once, as a killed worker would: the kernel kills the
+        // helper instead of letting it sleep its 60 s.
+        let mut child = thread::spawn(|| {
+            let mut cmd = Command::new("sleep");
+            cmd.arg("60");
+            die_with_parent(&mut cmd);
+            cmd.spawn().unwrap()
+        })
+        .join()
+        .unwrap();
+        let started = Instant::now();
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGKILL), "{status}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
 
     #[test]
     fn output_and_failures_are_reported() {
