@@ -127,6 +127,19 @@ impl Harness {
         }
     }
 
+    /// One account as `user list --json` shows it.
+    fn account(&self, db: &str, name: &str) -> Value {
+        let users: Value =
+            serde_json::from_str(&self.ok(&["--db", db, "user", "list", "--json"], "")).unwrap();
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} not listed: {users}"))
+    }
+
     fn ok(&self, args: &[&str], stdin: &str) -> String {
         let o = self.run(args, stdin);
         if let Err(e) = o.result {
@@ -639,14 +652,7 @@ fn changed_file_self_approval_and_locks_via_cli() {
         ],
         PW,
     );
-    let users: Value =
-        serde_json::from_str(&h.ok(&["--db", &db, "user", "list", "--json"], "")).unwrap();
-    let rita = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "rita")
-        .unwrap();
+    let rita = h.account(&db, "rita");
     assert_eq!(rita["active"], false, "deactivated, still listed");
     // Roles change as on the app's Accounts screen; the last administrator stays one.
     h.ok(
@@ -664,14 +670,7 @@ fn changed_file_self_approval_and_locks_via_cli() {
         ],
         PW,
     );
-    let users: Value =
-        serde_json::from_str(&h.ok(&["--db", &db, "user", "list", "--json"], "")).unwrap();
-    let sam = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "sam")
-        .unwrap();
+    let sam = h.account(&db, "sam");
     assert_eq!(sam["roles"], serde_json::json!(["reviewer", "supervisor"]));
     let last_admin = h.refused(
         &[
