@@ -13,7 +13,8 @@ if [[ $mode == scan ]]; then
     fixtures/sample-en.pdf fixtures/sample-zh.pdf fixtures/cjk-predefined-cmap.pdf \
     fixtures/sample.docx fixtures/photo-gps.jpg fixtures/screenshot.png fixtures/notice-gbk.txt \
     fixtures/forensics/redact_unapplied.pdf fixtures/forensics/incremental_update.pdf \
-    fixtures/forensics/thumbnail_mismatch.jpg || status=$?
+    fixtures/forensics/thumbnail_mismatch.jpg fixtures/aes256-indirect-cf.pdf \
+    fixtures/ocr/sign-zh.png fixtures/ocr/scan-en.pdf || status=$?
   # 1 means "findings", which is what the samples are for.
   [[ $status -le 1 ]] || exit "$status"
 else

@@ -130,17 +130,13 @@ fn write_document(out: &mut impl Write, doc: &DocumentReport) -> io::Result<()> 
                 writeln!(out, "  page {p}")?;
             }
         }
-        let where_ = f
-            .part
-            .as_deref()
-            .map(|p| format!("{}, {p}", f.source.as_str()));
         writeln!(
             out,
             "    {:<6} {:<22} {:?}  [{}]",
             severity_label(f.severity),
             f.category.as_str(),
             f.text,
-            where_.as_deref().unwrap_or(f.source.as_str())
+            location(f)
         )?;
         writeln!(out, "           {}", f.explanation)?;
         if !f.context.is_empty() && f.context != f.text {
@@ -148,6 +144,19 @@ fn write_document(out: &mut impl Write, doc: &DocumentReport) -> io::Result<()> 
         }
     }
     writeln!(out)
+}
+
+/// Kind of text, part and, for text read by OCR, how sure the recognition was.
+fn location(f: &Finding) -> String {
+    let mut at = f.source.as_str().to_string();
+    if let Some(part) = &f.part {
+        at.push_str(", ");
+        at.push_str(part);
+    }
+    if let Some(c) = f.confidence {
+        at.push_str(&format!(", OCR confidence {c}%"));
+    }
+    at
 }
 
 fn severity_label(s: Severity) -> &'static str {
@@ -203,6 +212,23 @@ mod tests {
             progress_bar(&at(1, 3, 2), &path, 10).starts_with('['),
             "too narrow: bar only"
         );
+    }
+
+    #[test]
+    fn location_names_source_part_and_ocr_confidence() {
+        use clearance_model::{Category, Source};
+        let mut f = Finding::new(
+            Category::RestrictedSite,
+            "restricted-area-sign",
+            Severity::High,
+            "军事禁区",
+            Source::Ocr,
+            "sign",
+        );
+        assert_eq!(location(&f), "ocr");
+        f.part = Some("page 1 /Im1".into());
+        f.confidence = Some(87);
+        assert_eq!(location(&f), "ocr, page 1 /Im1, OCR confidence 87%");
     }
 
     #[test]
