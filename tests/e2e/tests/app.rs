@@ -308,8 +308,9 @@ async fn review_submit_approve_verify() -> WebDriverResult<()> {
         setup.arg(&fixtures.join("rules.toml"));
     }
     setup.arg(&sample);
-    // The other formats, when the fixtures are there: DOCX parts and an image with GPS.
-    for extra in ["sample.docx", "photo-gps.jpg"] {
+    // The other formats, when the fixtures are there: DOCX parts, an image with GPS and a
+    // photo of a sign read by OCR.
+    for extra in ["sample.docx", "photo-gps.jpg", "ocr/sign-zh.png"] {
         if fixtures.join(extra).is_file() {
             setup.arg(&fixtures.join(extra));
         }
@@ -462,6 +463,19 @@ async fn flow(d: &WebDriver) -> WebDriverResult<()> {
         wait_for(d, "[data-testid=geofence]", Duration::from_secs(60)).await?;
         wait_for(d, "[data-testid=metadata]", Duration::from_secs(5)).await?;
         shot(d, "04c-image-gps").await;
+    }
+    if open_row(d, "sign-zh.png").await? {
+        // Text read from the picture is highlighted where it stands on the picture.
+        wait_for(
+            d,
+            ".image-overlay [data-testid=highlight]",
+            Duration::from_secs(60),
+        )
+        .await?;
+        click(d, ".image-overlay [data-testid=highlight]").await?;
+        wait_for(d, ".image-overlay .hl.current", Duration::from_secs(5)).await?;
+        wait_for(d, "[data-testid=finding].current", Duration::from_secs(5)).await?;
+        shot(d, "04d-image-ocr").await;
     }
     d.execute(
         "const s = document.querySelector('[data-testid=language]'); s.value = 'zh'; s.dispatchEvent(new Event('change'));",

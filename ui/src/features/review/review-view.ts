@@ -6,7 +6,7 @@ import * as ipc from "../../lib/backend/ipc";
 import type { AppError } from "../../lib/backend/errors";
 import type { DocumentView, RecommendationName, ReviewInfo } from "../../lib/backend/types";
 import { renderPanel } from "./findings-panel";
-import { renderImageDetails } from "./image-view";
+import { renderImageDetails, renderPicture, selectInPicture } from "./image-view";
 import { PdfView } from "./pdf-view";
 import {
   allDecided,
@@ -136,7 +136,7 @@ export class ReviewView {
       const bytes = await ipc.readDocumentBytes(doc.entry.id);
       if (this.#disposed) return;
       this.#imageUrl = URL.createObjectURL(new Blob([bytes as BlobPart]));
-      this.#main.appendChild(h("div", { class: "image-frame" }, h("img", { src: this.#imageUrl, alt: doc.entry.name, class: "doc-image" })));
+      this.#main.appendChild(renderPicture(this.#imageUrl, doc.entry.name, r.findings, pick));
       this.#main.appendChild(renderImageDetails(r, this.#o.watchlistLoaded, pick));
       if (content && content.segments.length > 0) {
         this.#textRoot = renderSegments(content, r.findings, pick);
@@ -269,6 +269,7 @@ export class ReviewView {
     this.#current = i;
     this.#drawPanel();
     this.#pdf?.select(i);
+    if (this.#imageUrl) selectInPicture(this.#main, i);
     if (this.#textRoot) selectInText(this.#textRoot, i);
   }
 
