@@ -180,12 +180,15 @@ pub fn png_at(img: &DynamicImage, scale: f32) -> Result<(Vec<u8>, Space), OcrErr
     Ok((out.into_inner(), Space::Pixels { scale: s }))
 }
 
-/// Decodes an image target within the extraction limits.
+/// Decodes an image target within the extraction limits, turned upright as its EXIF
+/// orientation says (a sideways photo of a sign reads as junk), so boxes are in the picture
+/// as viewers display it.
 ///
 /// # Errors
 /// [`OcrError::Picture`] for undecodable pixels or a picture over budget.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, OcrError> {
-    clearance_extract::image::decode(bytes, limits).map_err(|e| OcrError::Picture(e.to_string()))
+    clearance_extract::image::decode_upright(bytes, limits)
+        .map_err(|e| OcrError::Picture(e.to_string()))
 }
 
 /// Renders one PDF page to a grayscale PNG with pdftoppm, at 300 dpi or less for a huge page.

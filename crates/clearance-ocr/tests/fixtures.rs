@@ -75,6 +75,24 @@ fn english_sign_in_a_jpeg() {
 }
 
 #[test]
+fn sideways_phone_photo_is_read_upright() {
+    if tesseract_missing() {
+        return;
+    }
+    // Stored turned 90° left with EXIF Orientation 6, as phones store photos: read as stored,
+    // tesseract returns junk; turned upright, the sign reads and the boxes are in the picture
+    // as viewers display it (900x300, lines drawn at (50, 50) and (50, 160)).
+    let (_, findings) = read("ocr/sign-en-rotated.jpg");
+    let area = ocr_finding(&findings, "restricted-area-sign-en");
+    assert_eq!(area.text, "RESTRICTED AREA");
+    let b = area.bbox.unwrap();
+    assert!(inside(b, Rect::new(40.0, 40.0, 740.0, 130.0)), "{b:?}");
+    let photo = ocr_finding(&findings, "no-photography-sign-en");
+    let b = photo.bbox.unwrap();
+    assert!(inside(b, Rect::new(40.0, 150.0, 740.0, 240.0)), "{b:?}");
+}
+
+#[test]
 fn chinese_sign_in_a_png() {
     if tesseract_missing() {
         return;

@@ -15,7 +15,8 @@ mod xmp;
 use std::io::Cursor;
 
 use clearance_model::{ExtractedDocument, Format, ImageInfo};
-use image::{ImageError, ImageFormat, ImageReader};
+use image::metadata::Orientation;
+use image::{ImageDecoder, ImageError, ImageFormat, ImageReader};
 
 use crate::sniff::image_kind;
 use crate::{ExtractError, Limits};
@@ -108,13 +109,32 @@ pub(crate) fn header_dimensions(
     Ok(Some((w, h)))
 }
 
-/// Decodes the pixels of an image, within the pixel and allocation budgets, for OCR and
-/// forensics. The header is checked first, so a lying header costs nothing.
+/// Decodes the pixels of an image as they are stored, within the pixel and allocation
+/// budgets (forensics compares these with the EXIF thumbnail, which is stored the same way).
+/// The header is checked first, so a lying header costs nothing.
 ///
 /// # Errors
 /// [`ExtractError::TooLarge`] over a budget, [`ExtractError::Unsupported`] for HEIF and
 /// BigTIFF, [`ExtractError::Corrupt`] when the pixel data is damaged.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<image::DynamicImage, ExtractError> {
+    decode_with(bytes, limits, false)
+}
+
+/// Decodes an image the way viewers show it: turned and mirrored as its EXIF orientation
+/// says. Phones store most photos sideways with an orientation tag, and OCR reads a sideways
+/// sign as junk; the boxes it finds are then in the picture as displayed.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_upright(bytes: &[u8], limits: &Limits) -> Result<image::DynamicImage, ExtractError> {
+    decode_with(bytes, limits, true)
+}
+
+fn decode_with(
+    bytes: &[u8],
+    limits: &Limits,
+    upright: bool,
+) -> Result<image::DynamicImage, ExtractError> {
     let Some(kind) = image_kind(bytes) else {
         return Err(ExtractError::UnknownFormat {
             detail: "not a supported image".to_string(),
@@ -134,7 +154,16 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<image::DynamicImage, Extr
     decode_limits.max_alloc = Some(limits.max_image_alloc);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(decode_limits);
-    reader.decode().map_err(|e| image_error(e, limits))
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(e, limits))?;
+    // A damaged orientation tag is no reason to lose the picture: shown as stored.
+    let orientation = if upright {
+        decoder.orientation().unwrap_or(Orientation::NoTransforms)
+    } else {
+        Orientation::NoTransforms
+    };
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(|e| image_error(e, limits))?;
+    img.apply_orientation(orientation);
+    Ok(img)
 }
 
 /// Reads every kind of metadata the image container holds into `doc`: EXIF fields and GPS,

@@ -374,3 +374,19 @@ fn mutated_images_never_panic() {
         }
     }
 }
+
+#[test]
+fn decode_upright_follows_the_exif_orientation() {
+    let bytes = fixture("ocr/sign-en-rotated.jpg").expect("fixture");
+    let limits = Limits::default();
+    let stored = decode(&bytes, &limits).expect("decodes");
+    assert_eq!((stored.width(), stored.height()), (300, 900), "as stored");
+    let shown = decode_upright(&bytes, &limits).expect("decodes");
+    assert_eq!((shown.width(), shown.height()), (900, 300), "as displayed");
+    // Without an orientation tag both are the same picture.
+    let plain = fixture("ocr/sign-en.jpg").expect("fixture");
+    assert_eq!(
+        decode_upright(&plain, &limits).expect("decodes").as_bytes(),
+        decode(&plain, &limits).expect("decodes").as_bytes()
+    );
+}
