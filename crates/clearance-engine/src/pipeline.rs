@@ -42,7 +42,13 @@ pub fn scan_bytes(
         }
     };
     // Text in pictures joins the document before detection, so every detector reads it.
-    clearance_ocr::read_pictures(bytes, &mut doc, &ocr_options(opts), &opts.extract);
+    clearance_ocr::read_pictures(
+        bytes,
+        &mut doc,
+        pdf_paint.as_ref(),
+        &ocr_options(opts),
+        &opts.extract,
+    );
     let mut findings = detectors.detect(&doc);
     let forensic = forensics(bytes, &doc, pdf_paint.as_ref(), detectors, opts, 0);
     // Text that only forensics recovered (a comment, a removed revision) gets the content

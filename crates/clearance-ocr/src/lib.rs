@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use clearance_extract::{ExtractedDocument, Limits};
 use clearance_model::Segment;
 
+use clearance_extract::pdf::paint::{PaintLog, PaintLogs};
 pub use error::OcrError;
 use pictures::Target;
 pub use process::die_with_parent;
@@ -58,10 +59,13 @@ impl Default for OcrOptions {
 }
 
 /// Reads the text of the pictures of `doc` (extracted from `bytes`) and appends it as `ocr`
-/// segments; anything not read is a warning on `doc`.
+/// segments; anything not read is a warning on `doc`. `paint` holds the PDF paint logs the
+/// extraction kept ([`clearance_extract::extract_for_forensics`]): where a page's log is
+/// there, its image draws are taken from it instead of interpreting the page again.
 pub fn read_pictures(
     bytes: &[u8],
     doc: &mut ExtractedDocument,
+    paint: Option<&PaintLogs>,
     opts: &OcrOptions,
     limits: &Limits,
 ) {
@@ -128,6 +132,7 @@ pub fn read_pictures(
                     page: *page,
                     limits,
                     limit,
+                    kept: paint.and_then(|logs| logs.get(page)?.as_ref().ok()),
                 };
                 if let Err(e) =
                     read_page_images(&args, &mut run, &mut pdf, &mut segments, &mut warnings)
@@ -372,6 +377,8 @@ struct PageArgs<'a> {
     limits: &'a Limits,
     /// Time limit of listing the page's images.
     limit: Duration,
+    /// The page's paint log, if extraction kept it.
+    kept: Option<&'a PaintLog>,
 }
 
 /// Reads the images of a PDF page that has a text layer: lists them, places them on the
@@ -390,7 +397,10 @@ fn read_page_images(
     let path = pdf.path(a.bytes)?;
     let listed = page_images::list(&path, page, a.limit)?;
     let lopdf_doc = pdf.doc(a.bytes)?;
-    let draws = page_images::draws(lopdf_doc, a.bytes, page, a.limits)?;
+    let draws = match a.kept {
+        Some(log) => page_images::image_boxes(log),
+        None => page_images::draws(lopdf_doc, a.bytes, page, a.limits)?,
+    };
     let names = page_images::resource_names(lopdf_doc, page, a.limits.max_depth);
     let plan = page_images::plan(page, &listed, &draws, &names, media_box, a.limits);
     warnings.extend(plan.refused.iter().map(|r| format!("OCR of {r}")));

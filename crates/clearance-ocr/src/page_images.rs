@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use clearance_extract::pdf::paint::{page_paint, PaintItem};
+use clearance_extract::pdf::paint::{page_paint, PaintItem, PaintLog};
 use clearance_extract::Limits;
 use clearance_model::Rect;
 
@@ -149,14 +149,18 @@ pub fn draws(
 ) -> Result<Vec<Rect>, OcrError> {
     let log = page_paint(pdf, bytes, page, limits)
         .map_err(|e| OcrError::Picture(format!("page {page}: {e}")))?;
-    Ok(log
-        .items
+    Ok(image_boxes(&log))
+}
+
+/// Where a page's paint log draws images, in drawing order.
+pub fn image_boxes(log: &PaintLog) -> Vec<Rect> {
+    log.items
         .iter()
         .filter_map(|i| match i {
             PaintItem::Image(p) => Some(p.bbox),
             _ => None,
         })
-        .collect())
+        .collect()
 }
 
 /// Most XObjects looked at while naming a page's images.

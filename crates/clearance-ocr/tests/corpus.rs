@@ -37,7 +37,7 @@ fn corpus_images_give_no_ocr_findings() {
         let Ok(mut doc) = clearance_extract::extract(&bytes, &limits) else {
             continue;
         };
-        read_pictures(&bytes, &mut doc, &opts, &limits);
+        read_pictures(&bytes, &mut doc, None, &opts, &limits);
         read += 1;
         for s in doc.segments.iter().filter(|s| s.source == Source::Ocr) {
             eprintln!(
@@ -96,7 +96,7 @@ fn corpus_pdf_images_are_read_onto_their_pages() {
             continue;
         };
         let start = std::time::Instant::now();
-        read_pictures(&bytes, &mut doc, &opts, &limits);
+        read_pictures(&bytes, &mut doc, None, &opts, &limits);
         // The budget, plus the last helper run it let start (killed at its own limit).
         assert!(
             start.elapsed() < opts.budget + opts.per_picture + Duration::from_secs(5),

@@ -27,8 +27,18 @@ fn tesseract_missing() -> bool {
 fn read(name: &str) -> (ExtractedDocument, Vec<Finding>) {
     let bytes = std::fs::read(fixtures().join(name)).unwrap();
     let limits = Limits::default();
-    let mut doc = clearance_extract::extract(&bytes, &limits).unwrap();
-    read_pictures(&bytes, &mut doc, &OcrOptions::default(), &limits);
+    // As the engine does: the paint logs extraction kept tell OCR where images are drawn.
+    let clearance_extract::Extraction {
+        document: mut doc,
+        pdf_paint,
+    } = clearance_extract::extract_for_forensics(&bytes, &limits).unwrap();
+    read_pictures(
+        &bytes,
+        &mut doc,
+        pdf_paint.as_ref(),
+        &OcrOptions::default(),
+        &limits,
+    );
     for s in doc.segments.iter().filter(|s| s.source == Source::Ocr) {
         eprintln!(
             "{name}: ocr {:?} conf {:?} part {:?}",
@@ -270,7 +280,7 @@ fn page_images_beyond_the_picture_cap_are_named() {
         max_pictures: 1,
         ..OcrOptions::default()
     };
-    read_pictures(&bytes, &mut doc, &opts, &limits);
+    read_pictures(&bytes, &mut doc, None, &opts, &limits);
     assert_eq!(
         doc.warnings,
         ["OCR stops at 1 pictures per document: text in 2 image(s) was not read (page 1 /Im2, page 1 /Im4)"]
@@ -318,12 +328,12 @@ fn ocr_off_and_text_files_are_reported_or_left_alone() {
         enabled: false,
         ..OcrOptions::default()
     };
-    read_pictures(&bytes, &mut doc, &off, &limits);
+    read_pictures(&bytes, &mut doc, None, &off, &limits);
     assert_eq!(doc.warnings, ["OCR off: text in 1 image(s) was not read"]);
     let text = std::fs::read(fixtures().join("notice-gbk.txt")).unwrap();
     let mut doc = clearance_extract::extract(&text, &limits).unwrap();
     let before = doc.clone();
-    read_pictures(&text, &mut doc, &off, &limits);
+    read_pictures(&text, &mut doc, None, &off, &limits);
     assert_eq!(
         doc, before,
         "a document without pictures gets no OCR warning"
