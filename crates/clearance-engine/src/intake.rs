@@ -183,14 +183,6 @@ impl Intake {
         &self.shared.folder
     }
 
-    /// Every queue row, oldest first.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub fn entries(&self) -> Result<Vec<QueueEntry>, IntakeError> {
-        Ok(self.shared.queue()?.list()?)
-    }
-
     /// Rows still queued or scanning, oldest first (without reading stored results).
     ///
     /// # Errors

@@ -301,7 +301,7 @@ impl IntakeQueue {
         )
     }
 
-    /// Every row, oldest first (what the app's queue shows).
+    /// Every row, oldest first, finished or not.
     ///
     /// # Errors
     /// Database errors.
