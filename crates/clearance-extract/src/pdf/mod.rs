@@ -163,7 +163,13 @@ fn load(bytes: &[u8]) -> Result<(Document, bool), ExtractError> {
     if doc.is_encrypted() {
         return Err(ExtractError::encrypted("PDF needs a password to open"));
     }
-    decrypt::finish_aes256(&mut doc);
+    // It re-parses object streams with lopdf, which panics on some hostile ones.
+    if let Err(panic) = primary::quietly(|| decrypt::finish_aes256(&mut doc)) {
+        return Err(ExtractError::corrupt(
+            "pdf",
+            format!("decryption failed: {panic}"),
+        ));
+    }
     Ok((doc, repaired))
 }
 
