@@ -15,6 +15,7 @@
 // Tests state their expectations with unwrap; library code never does.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod bmp_set;
 mod literals;
 mod merge;
 mod metadata;

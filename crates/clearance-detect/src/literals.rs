@@ -11,21 +11,23 @@
 //! Measured on the benchmark's text: fewer instructions than the leftmost-longest automaton
 //! plus a separate digit scan that it replaces.
 
+use crate::bmp_set::{contains, pass_three_byte, BmpSet};
+
 /// The literals, indexed for the scan.
 pub struct LiteralSet {
     /// One bit per (first byte, second byte) pair, indexed `first | second << 8`, that a
     /// literal starting with an ASCII byte starts with, or a digit run when digit runs are
     /// wanted. A one-byte literal sets every pair of its byte.
-    pairs: Box<[u64; 1024]>,
+    pairs: Box<BmpSet>,
     /// The same for the literals alone.
-    literal_pairs: Box<[u64; 1024]>,
+    literal_pairs: Box<BmpSet>,
     /// `pairs` for two ASCII bytes, one byte (0 or 1) per pair, indexed `first | second << 8`:
     /// the eight-at-once test costs one load per position. 32 KB, of which English text
     /// touches a few rows.
     ascii_pairs: Box<[u8; 0x8000]>,
     /// One bit per code point below U+10000 that a literal starting with a non-ASCII char
     /// starts with.
-    firsts: Box<[u64; 1024]>,
+    firsts: Box<BmpSet>,
     /// The literals sorted by their first two bytes (a one-byte literal: its byte and 0).
     literals: Vec<Literal>,
     /// Open-addressed table from a key to the range of `literals` filed under it:
@@ -49,15 +51,10 @@ pub enum Found {
 
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-fn set_bit(set: &mut [u64; 1024], k: usize) {
+fn set_bit(set: &mut BmpSet, k: usize) {
     if let Some(w) = set.get_mut((k >> 6) & 1023) {
         *w |= 1 << (k & 63);
     }
-}
-
-fn bit(set: &[u64; 1024], k: usize) -> bool {
-    set.get((k >> 6) & 1023)
-        .is_some_and(|w| w & (1 << (k & 63)) != 0)
 }
 
 /// The lookup key of a literal or text position: its first two bytes.
@@ -120,7 +117,7 @@ impl LiteralSet {
         }
         let mut ascii_pairs = Box::new([0u8; 0x8000]);
         for (k, slot) in ascii_pairs.iter_mut().enumerate() {
-            *slot = u8::from(bit(&pairs, k));
+            *slot = u8::from(contains(&pairs, k));
         }
         list.sort_by(|x, y| (x.key, &x.bytes, x.id).cmp(&(y.key, &y.bytes, y.id)));
         let mut keys: Vec<(u16, u16, u16)> = Vec::new();
@@ -231,7 +228,7 @@ impl LiteralSet {
             *run_end = e;
             found(Found::Digits { start: p, end: e });
         }
-        if bit(&self.literal_pairs, k) {
+        if contains(&self.literal_pairs, k) {
             self.literals_at(bytes, p, found);
         }
     }
@@ -247,24 +244,13 @@ impl LiteralSet {
             if b0 >= 0x80 {
                 // Chinese text: three-byte chars no literal starts with are passed in this
                 // tight loop.
-                while let Some(&[x, y, z]) = bytes.get(p..p + 3) {
-                    if x & 0xF0 != 0xE0 {
-                        break;
-                    }
-                    let cp = usize::from(x & 0x0F) << 12
-                        | usize::from(y & 0x3F) << 6
-                        | usize::from(z & 0x3F);
-                    if bit(&self.firsts, cp) {
-                        break;
-                    }
-                    p += 3;
-                }
+                p = pass_three_byte(bytes, p, &self.firsts, false);
                 let Some(&b0) = bytes.get(p) else { break };
                 if b0 < 0x80 {
                     continue;
                 }
                 let first = match bmp(bytes.get(p..).unwrap_or(&[])) {
-                    Some(cp) => bit(&self.firsts, cp),
+                    Some(cp) => contains(&self.firsts, cp),
                     None => self.astral,
                 };
                 if first {
@@ -285,7 +271,7 @@ impl LiteralSet {
                         hits |= u32::from(self.ascii_pairs.get(k).copied().unwrap_or(1)) << i;
                     }
                     let last = (w >> 56) as usize | usize::from(b8) << 8;
-                    hits |= u32::from(bit(&self.pairs, last)) << 7;
+                    hits |= u32::from(contains(&self.pairs, last)) << 7;
                     while hits != 0 {
                         let i = hits.trailing_zeros() as usize;
                         self.at_ascii(bytes, p + i, &mut run_end, &mut found);
@@ -296,7 +282,7 @@ impl LiteralSet {
                 }
             }
             let b = bytes.get(p + 1).copied().unwrap_or(0);
-            if bit(&self.pairs, usize::from(key(b0, b))) {
+            if contains(&self.pairs, usize::from(key(b0, b))) {
                 self.at_ascii(bytes, p, &mut run_end, &mut found);
             }
             p += 1;

@@ -24,6 +24,7 @@ pub use t2s::to_simplified;
 
 use clearance_model::Source;
 
+use crate::bmp_set::pass_three_byte;
 use crate::pattern::TriggerScan;
 
 /// A segment's text prepared for matching: original, normalised, and the map between them.
@@ -104,22 +105,7 @@ impl<'a> Prepared<'a> {
             // Traditional forms, CJK punctuation): runs of them are copied in bulk.
             if c & 0xF0 == 0xE0 {
                 let s = i;
-                while let Some(&[x, y, z]) = bytes.get(i..i + 3) {
-                    // (A `str` is valid UTF-8: a lead byte E0..EF has two continuation bytes.)
-                    if x & 0xF0 != 0xE0 {
-                        break;
-                    }
-                    let cp = usize::from(x & 0x0F) << 12
-                        | usize::from(y & 0x3F) << 6
-                        | usize::from(z & 0x3F);
-                    if stable
-                        .get(cp >> 6)
-                        .is_none_or(|w| w & (1 << (cp & 63)) == 0)
-                    {
-                        break;
-                    }
-                    i += 3;
-                }
+                i = pass_three_byte(bytes, i, stable, true);
                 if i > s {
                     if let Some(run) = original.get(s..i) {
                         b.push_str(run, s);
